@@ -41,16 +41,20 @@ pub struct FiscalCalendar {
 
 impl Default for FiscalCalendar {
     fn default() -> Self {
-        FiscalCalendar { start_month: 1, named_by: NamedBy::Start }
+        FiscalCalendar {
+            start_month: 1,
+            named_by: NamedBy::Start,
+        }
     }
 }
 
 impl FiscalCalendar {
     /// Returns the calendar whose years start in `start_month` (1–12), or `None` if out of range.
     pub fn new(start_month: u32, named_by: NamedBy) -> Option<FiscalCalendar> {
-        (1..=12)
-            .contains(&start_month)
-            .then_some(FiscalCalendar { start_month, named_by })
+        (1..=12).contains(&start_month).then_some(FiscalCalendar {
+            start_month,
+            named_by,
+        })
     }
 
     /// Returns the calendar month (1–12) in which fiscal years start.
@@ -75,7 +79,11 @@ impl FiscalCalendar {
     pub fn fiscal_of(&self, date: Date) -> (i32, u32) {
         let cm = date.month();
         let offset = (cm + 12 - self.start_month) % 12;
-        let start_year = if cm >= self.start_month { date.year() } else { date.year() - 1 };
+        let start_year = if cm >= self.start_month {
+            date.year()
+        } else {
+            date.year() - 1
+        };
         let name = match self.named_by {
             NamedBy::End if self.start_month != 1 => start_year + 1,
             _ => start_year,
@@ -98,7 +106,8 @@ impl FiscalCalendar {
         } else {
             self.month_start(year, month + 1)
         };
-        next.pred_opt().expect("month_end: the day before a month start exists")
+        next.pred_opt()
+            .expect("month_end: the day before a month start exists")
     }
 
     /// Returns the first and last day of fiscal year `year`.

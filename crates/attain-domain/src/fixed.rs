@@ -120,9 +120,7 @@ impl Ratio {
     /// Parses a fraction that may be negative.
     pub fn parse_signed(s: &str) -> Result<Ratio, ParseError> {
         parse_scaled(s, 6, true).map(Ratio).ok_or_else(|| {
-            ParseError::new(format!(
-                "'{s}' is not a number with at most 6 decimals"
-            ))
+            ParseError::new(format!("'{s}' is not a number with at most 6 decimals"))
         })
     }
 

@@ -12,8 +12,7 @@ impl Id {
     pub fn is_valid(s: &str) -> bool {
         !s.is_empty()
             && s.len() <= 64
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
     }
 

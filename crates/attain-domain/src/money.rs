@@ -144,7 +144,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_money() {
-        for s in ["", "-", "1,000.00", "$5", "1.234", "1.", ".5", "+5", "1e3", " 5", "abc", "1.-5"] {
+        for s in [
+            "", "-", "1,000.00", "$5", "1.234", "1.", ".5", "+5", "1e3", " 5", "abc", "1.-5",
+        ] {
             assert!(Money::parse(s).is_err(), "{s:?} should be refused");
         }
         assert!(Money::parse("99999999999999999999").is_err());

@@ -1,0 +1,271 @@
+-- Attain schema, version 1: the dataset entities (dataset.md), sign-ins, sessions, API tokens
+-- and the audit log. Money is BIGINT cents, percents BIGINT ten-thousandths, ratios BIGINT
+-- millionths: exact everywhere. Never edit a released migration: add a new one.
+
+CREATE TABLE settings (
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (key)
+);
+
+CREATE TABLE territories (
+    territory_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    parent_id TEXT,
+    target_market TEXT,
+    PRIMARY KEY (territory_id)
+);
+
+CREATE TABLE jobs (
+    job_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    mission TEXT,
+    metric TEXT NOT NULL,
+    comparison TEXT NOT NULL,
+    threshold BIGINT NOT NULL,
+    per TEXT NOT NULL,
+    PRIMARY KEY (job_id, metric, per)
+);
+
+CREATE TABLE people (
+    person_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    role TEXT NOT NULL,
+    job_id TEXT,
+    manager_id TEXT,
+    territory_id TEXT,
+    hire_date DATE,
+    end_date DATE,
+    PRIMARY KEY (person_id)
+);
+
+CREATE TABLE reporting (
+    person_id TEXT NOT NULL,
+    manager_id TEXT,
+    start_date DATE NOT NULL,
+    PRIMARY KEY (person_id, start_date)
+);
+
+CREATE TABLE accounts (
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    territory_id TEXT NOT NULL,
+    industry TEXT,
+    country TEXT,
+    employees BIGINT,
+    annual_revenue BIGINT,
+    parent_account_id TEXT,
+    owner_id TEXT,
+    key_account BOOLEAN,
+    PRIMARY KEY (account_id)
+);
+
+CREATE TABLE alignments (
+    account_id TEXT NOT NULL,
+    territory_id TEXT NOT NULL,
+    start_date DATE NOT NULL,
+    PRIMARY KEY (account_id, start_date)
+);
+
+CREATE TABLE contacts (
+    contact_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    title TEXT,
+    email TEXT,
+    phone TEXT,
+    buying_role TEXT,
+    reports_to_id TEXT,
+    PRIMARY KEY (contact_id)
+);
+
+CREATE TABLE stages (
+    stage TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    probability BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (stage)
+);
+
+CREATE TABLE opportunities (
+    opportunity_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    margin BIGINT,
+    created_date DATE NOT NULL,
+    close_date DATE NOT NULL,
+    forecast_category TEXT,
+    type TEXT,
+    channel TEXT,
+    partner TEXT,
+    PRIMARY KEY (opportunity_id)
+);
+
+CREATE TABLE stage_history (
+    opportunity_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    entered_date DATE NOT NULL,
+    PRIMARY KEY (opportunity_id, stage, entered_date)
+);
+
+CREATE TABLE activities (
+    activity_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    date DATE NOT NULL,
+    type TEXT NOT NULL,
+    account_id TEXT,
+    contact_id TEXT,
+    opportunity_id TEXT,
+    subject TEXT,
+    PRIMARY KEY (activity_id)
+);
+
+CREATE TABLE transactions (
+    transaction_id TEXT NOT NULL,
+    date DATE NOT NULL,
+    kind TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    margin BIGINT,
+    account_id TEXT,
+    opportunity_id TEXT,
+    owner_id TEXT,
+    reverses_id TEXT,
+    PRIMARY KEY (transaction_id)
+);
+
+CREATE TABLE splits (
+    transaction_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    percent BIGINT NOT NULL,
+    PRIMARY KEY (transaction_id, person_id)
+);
+
+CREATE TABLE targets (
+    scope TEXT NOT NULL,
+    scope_id TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    month BIGINT NOT NULL,
+    metric TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    PRIMARY KEY (scope, scope_id, year, month, metric)
+);
+
+CREATE TABLE plans (
+    plan_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    component TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    method TEXT NOT NULL,
+    period TEXT NOT NULL,
+    weight BIGINT,
+    cap BIGINT,
+    PRIMARY KEY (plan_id, component)
+);
+
+CREATE TABLE plan_tiers (
+    plan_id TEXT NOT NULL,
+    component TEXT NOT NULL,
+    att_from BIGINT NOT NULL,
+    att_to BIGINT,
+    rate BIGINT NOT NULL,
+    PRIMARY KEY (plan_id, component, att_from)
+);
+
+CREATE TABLE plan_curve (
+    plan_id TEXT NOT NULL,
+    component TEXT NOT NULL,
+    attainment BIGINT NOT NULL,
+    payout BIGINT NOT NULL,
+    PRIMARY KEY (plan_id, component, attainment)
+);
+
+CREATE TABLE plan_assignments (
+    person_id TEXT NOT NULL,
+    plan_id TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    target_incentive BIGINT,
+    PRIMARY KEY (person_id, year)
+);
+
+CREATE TABLE adjustments (
+    adjustment_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    month BIGINT NOT NULL,
+    amount BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (adjustment_id)
+);
+
+CREATE TABLE paid (
+    person_id TEXT NOT NULL,
+    plan_id TEXT NOT NULL,
+    component TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    month BIGINT NOT NULL,
+    amount BIGINT NOT NULL,
+    PRIMARY KEY (person_id, plan_id, component, year, month)
+);
+
+CREATE INDEX people_manager_id_idx ON people (manager_id);
+CREATE INDEX reporting_manager_id_idx ON reporting (manager_id);
+CREATE INDEX accounts_territory_id_idx ON accounts (territory_id);
+CREATE INDEX accounts_owner_id_idx ON accounts (owner_id);
+CREATE INDEX alignments_territory_id_idx ON alignments (territory_id);
+CREATE INDEX contacts_account_id_idx ON contacts (account_id);
+CREATE INDEX opportunities_account_id_idx ON opportunities (account_id);
+CREATE INDEX opportunities_owner_id_idx ON opportunities (owner_id);
+CREATE INDEX stage_history_entered_date_idx ON stage_history (entered_date);
+CREATE INDEX activities_person_id_date_idx ON activities (person_id, date);
+CREATE INDEX activities_account_id_idx ON activities (account_id);
+CREATE INDEX transactions_date_idx ON transactions (date);
+CREATE INDEX transactions_owner_id_idx ON transactions (owner_id);
+CREATE INDEX transactions_reverses_id_idx ON transactions (reverses_id);
+CREATE INDEX splits_person_id_idx ON splits (person_id);
+CREATE INDEX paid_year_month_idx ON paid (year, month);
+
+CREATE TABLE users (
+    user_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    person_id TEXT,
+    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE sessions (
+    session_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_user_id_idx ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    token_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ
+);
+
+CREATE TABLE audit_log (
+    audit_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TIMESTAMPTZ NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_key TEXT NOT NULL,
+    before_json TEXT,
+    after_json TEXT
+);
+CREATE INDEX audit_log_at_idx ON audit_log (at);
+CREATE INDEX audit_log_entity_idx ON audit_log (entity, entity_key);

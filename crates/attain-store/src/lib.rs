@@ -1,0 +1,22 @@
+//! Attain's store: a connection pool on SQLite (embedded, the default) or PostgreSQL, chosen from
+//! the URL; one dialect of SQL that runs on both; embedded migrations; and the store error.
+
+mod error;
+mod migrate;
+mod pg;
+mod pool;
+mod sqlite;
+mod value;
+
+pub mod testing;
+
+pub use error::{StoreError, StoreResult};
+pub use pool::{Backend, Conn, Executor, Store, Tx};
+pub use value::{Row, Value};
+
+/// Builds a parameter list for [`Executor`] calls: `params![a, b]` is `&[Value::from(a), …]`.
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[$crate::Value] };
+    ($($p:expr),+ $(,)?) => { &[$($crate::Value::from($p)),+] };
+}

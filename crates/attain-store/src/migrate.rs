@@ -1,0 +1,66 @@
+//! Embedded migrations, one folder per database; applied in order, each in its own transaction,
+//! recorded in `attain_migrations`. A released migration is never edited: add a new one.
+
+use crate::error::{StoreError, StoreResult};
+use crate::pool::{Backend, Executor, Store};
+
+/// A schema change, written once for each database.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+}];
+
+/// Brings the database up to the newest schema.
+pub fn migrate(store: &Store) -> StoreResult<()> {
+    let mut conn = store.conn()?;
+    conn.batch(
+        "CREATE TABLE IF NOT EXISTS attain_migrations (
+             version BIGINT PRIMARY KEY,
+             name TEXT NOT NULL
+         )",
+    )?;
+    let mut tx = conn.transaction()?;
+    if tx.backend() == Backend::Postgres {
+        // Several servers starting at once: one migrates, the others wait and then see it done.
+        tx.batch("SELECT pg_advisory_xact_lock(7406111)")?;
+    }
+    let applied: Vec<i64> = tx
+        .query(
+            "SELECT version FROM attain_migrations ORDER BY version",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<StoreResult<_>>()?;
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        let sql = match tx.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        tx.batch(sql).map_err(|e| StoreError::Migration {
+            version: m.version,
+            cause: e.to_string(),
+        })?;
+        tx.execute(
+            "INSERT INTO attain_migrations (version, name) VALUES ($1, $2)",
+            &[m.version.into(), m.name.into()],
+        )?;
+        tracing::info!(
+            migration.version = m.version,
+            migration.name = m.name,
+            "applied migration"
+        );
+    }
+    tx.commit()?;
+    conn.clear_statement_cache();
+    Ok(())
+}
