@@ -1,1 +1,93 @@
-fn main() {}
+//! `attain`: the one command line of Attain. Parses arguments, opens the store named by `--db`,
+//! and runs a command; errors reach the user as one sentence and a non-zero exit status.
+
+mod commands;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "Exit status: 0 success; 1 the input was refused (nothing was written); \
+2 wrong usage; 3 the database or a file could not be used.";
+
+/// Attain: sales performance management — plans, territories, pipeline, coaching and exact pay.
+#[derive(Debug, Parser)]
+#[command(name = "attain", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The database: sqlite://PATH (created on first use) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "ATTAIN_DATABASE_URL", default_value = "sqlite://attain.db")]
+    pub db: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a dataset folder (dataset.md): all files or nothing, idempotent.
+    Import {
+        /// The folder holding the dataset's .csv files.
+        dir: PathBuf,
+    },
+    /// Write the whole store as a dataset folder.
+    Export {
+        /// The folder to write (created if missing).
+        dir: PathBuf,
+    },
+    /// Write a synthetic company of any size; the same seed gives the same bytes.
+    Gen {
+        /// The folder to write (created if missing).
+        dir: PathBuf,
+        /// How many people.
+        #[arg(long, default_value_t = 60)]
+        people: u32,
+        /// How many transactions.
+        #[arg(long, default_value_t = 10_000)]
+        transactions: u64,
+        /// The random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The fiscal year of the transactions.
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ATTAIN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            for line in &failure.lines {
+                eprintln!("{line}");
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

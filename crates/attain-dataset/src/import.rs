@@ -1,0 +1,646 @@
+//! `attain import`: streams every file of a dataset into the store in one transaction, checking
+//! each cell, each reference and each rule of dataset.md; either everything is written, or
+//! nothing is and every problem is reported as `file:line: column: message` (up to 100).
+//!
+//! Rows are written in batches as they are read, inside the transaction, so a later file can
+//! refer to an earlier one and memory stays flat however large the file. Any error means the
+//! transaction is rolled back at the end.
+
+use crate::progress::Progress;
+use crate::rules::{self, Problem};
+use crate::source::{Source, SourceFile};
+use crate::spec::{FILES, FileSpec, Kind};
+use attain_store::{Executor, Store, StoreError, Tx, Value};
+use std::collections::{HashMap, HashSet};
+
+/// The most problems one import reports.
+pub const MAX_ERRORS: usize = 100;
+/// Rows written per statement.
+const BATCH: usize = 500;
+
+/// What one file of an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct FileCounts {
+    /// The file name, like `transactions.csv`.
+    pub file: String,
+    /// Rows whose key was new.
+    pub inserted: u64,
+    /// Rows whose key existed and whose values changed.
+    pub updated: u64,
+    /// Rows whose key existed with the same values.
+    pub unchanged: u64,
+}
+
+/// What a successful import did, file by file in import order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ImportReport {
+    /// One entry per imported file.
+    pub files: Vec<FileCounts>,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The data has problems; each is `file:line: column: message`.
+    #[error("the dataset has {} problem(s); nothing was imported", .0.len())]
+    Invalid(Vec<String>),
+    /// A file could not be read.
+    #[error("cannot read {file}: {cause}")]
+    Io { file: String, cause: String },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One parsed row: its line and a value per spec column (NULL when empty or absent).
+pub struct ParsedRow {
+    /// The line the record starts on (the header is line 1).
+    pub line: u64,
+    /// Values in the order of the spec's columns.
+    pub values: Vec<Value>,
+}
+
+/// The problems found so far.
+#[derive(Default)]
+pub struct Errors {
+    list: Vec<String>,
+}
+
+impl Errors {
+    /// Records a problem on a line of a file.
+    pub fn at(&mut self, file: &str, line: u64, column: &str, message: impl AsRef<str>) {
+        if self.list.len() < MAX_ERRORS {
+            let message = message.as_ref();
+            self.list.push(if column.is_empty() {
+                format!("{file}:{line}: {message}")
+            } else {
+                format!("{file}:{line}: {column}: {message}")
+            });
+        }
+    }
+
+    /// Records a problem that belongs to a whole file.
+    pub fn file(&mut self, file: &str, message: impl AsRef<str>) {
+        if self.list.len() < MAX_ERRORS {
+            self.list.push(format!("{file}: {}", message.as_ref()));
+        }
+    }
+
+    /// Returns true once the report is full.
+    pub fn full(&self) -> bool {
+        self.list.len() >= MAX_ERRORS
+    }
+
+    /// Returns true when nothing is wrong.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// Imports a dataset: validates everything, then writes it in one transaction or not at all.
+/// `actor` names who imports, for the audit log.
+pub fn import(
+    store: &Store,
+    source: &Source,
+    actor: &str,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
+    let mut errors = Errors::default();
+    for f in &source.files {
+        let stem = f.name.strip_suffix(".csv").unwrap_or(&f.name);
+        if crate::spec::file_spec(stem).is_none() {
+            let known: Vec<String> = FILES.iter().map(FileSpec::file_name).collect();
+            errors.file(
+                &f.name,
+                format!("is not a dataset file; the dataset files are {}", known.join(", ")),
+            );
+        }
+    }
+    let mut conn = store.conn()?;
+    let mut tx = conn.transaction()?;
+    let mut report = ImportReport::default();
+    for spec in FILES {
+        let Some(file) = source.get(&spec.file_name()) else { continue };
+        if errors.full() {
+            break;
+        }
+        let counts = FileImport::new(spec, file, &mut errors).run(&mut tx, progress)?;
+        report.files.push(counts);
+        let problems = rules::check_file(&mut tx, spec)?;
+        report_problems(source, problems, &mut errors)?;
+    }
+    if errors.is_empty() {
+        let problems = rules::check_dataset(&mut tx)?;
+        report_problems(source, problems, &mut errors)?;
+    }
+    if !errors.is_empty() {
+        tx.rollback()?;
+        return Err(ImportError::Invalid(errors.list));
+    }
+    write_audit(&mut tx, actor, &report)?;
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Records the import in the audit log: who, when, and what each file changed.
+fn write_audit(tx: &mut Tx<'_>, actor: &str, report: &ImportReport) -> Result<(), StoreError> {
+    let after = serde_json::to_string(report).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json)
+         VALUES ($1, $2, 'import', 'dataset', $3, NULL, $4)",
+        &[
+            chrono::Utc::now().into(),
+            actor.into(),
+            report.files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>().join(" ").into(),
+            after.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Turns problems found after writing into `file:line` errors by finding their lines.
+fn report_problems(
+    source: &Source,
+    problems: Vec<Problem>,
+    errors: &mut Errors,
+) -> Result<(), ImportError> {
+    for p in problems {
+        let line = match source.get(&format!("{}.csv", p.file)) {
+            Some(file) => locate(file, &p.matches)?,
+            None => None,
+        };
+        match line {
+            Some(line) => errors.at(&format!("{}.csv", p.file), line, p.column, &p.message),
+            None => errors.file(&format!("{}.csv", p.file), &p.message),
+        }
+    }
+    Ok(())
+}
+
+/// Returns the first line of `file` whose cells equal every `(column, text)` pair.
+fn locate(file: &SourceFile, matches: &[(&str, String)]) -> Result<Option<u64>, ImportError> {
+    let io = |e: csv::Error| ImportError::Io { file: file.name.clone(), cause: e.to_string() };
+    let reader = file.open().map_err(|e| ImportError::Io { file: file.name.clone(), cause: e.to_string() })?;
+    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let headers = csv.headers().map_err(io)?.clone();
+    let idx: Option<Vec<(usize, &String)>> = matches
+        .iter()
+        .map(|(c, v)| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == *c).map(|i| (i, v)))
+        .collect();
+    let Some(idx) = idx else { return Ok(None) };
+    for rec in csv.records() {
+        let Ok(rec) = rec else { continue };
+        if idx.iter().all(|(i, v)| rec.get(*i) == Some(v.as_str())) {
+            return Ok(rec.position().map(csv::Position::line));
+        }
+    }
+    Ok(None)
+}
+
+/// The import of one file.
+struct FileImport<'a> {
+    spec: &'static FileSpec,
+    file: &'a SourceFile,
+    errors: &'a mut Errors,
+    counts: FileCounts,
+    key_idx: Vec<usize>,
+    /// For each spec column, whether the header has it.
+    present: Vec<bool>,
+    /// Keys written by this import, once the table had rows before it (the slow path).
+    seen: HashSet<Vec<Value>>,
+    /// References to rows of this same file, checked when the file is done.
+    deferred: Vec<(usize, u64, Vec<Value>)>,
+}
+
+impl<'a> FileImport<'a> {
+    fn new(spec: &'static FileSpec, file: &'a SourceFile, errors: &'a mut Errors) -> Self {
+        FileImport {
+            spec,
+            file,
+            errors,
+            counts: FileCounts { file: spec.file_name(), ..FileCounts::default() },
+            key_idx: spec.key_indexes(),
+            present: vec![false; spec.columns.len()],
+            seen: HashSet::new(),
+            deferred: Vec::new(),
+        }
+    }
+
+    fn io_error(&self, e: impl ToString) -> ImportError {
+        ImportError::Io { file: self.file.name.clone(), cause: e.to_string() }
+    }
+
+    fn run(mut self, tx: &mut Tx<'_>, progress: &dyn Progress) -> Result<FileCounts, ImportError> {
+        let reader = self.file.open().map_err(|e| self.io_error(e))?;
+        let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+        let headers = csv.headers().map_err(|e| self.io_error(e))?.clone();
+        let Some(map) = self.read_header(&headers) else { return Ok(self.counts) };
+        let table_was_empty = tx
+            .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", self.spec.name), &[])?
+            .is_none();
+        progress.start(&self.file.name, self.file.size);
+        let mut batch: Vec<ParsedRow> = Vec::with_capacity(BATCH);
+        let mut record = csv::StringRecord::new();
+        loop {
+            match csv.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    if let Some(row) = self.parse_record(&record, &map) {
+                        batch.push(row);
+                    }
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    let msg = match e.kind() {
+                        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
+                            "the row has {len} fields where the header has {expected_len}"
+                        ),
+                        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
+                        _ => e.to_string(),
+                    };
+                    self.errors.at(&self.file.name, line, "", msg);
+                }
+            }
+            if self.errors.full() {
+                break;
+            }
+            if batch.len() == BATCH {
+                self.write_batch(tx, std::mem::take(&mut batch), table_was_empty)?;
+                progress.set(csv.position().byte());
+            }
+        }
+        if !batch.is_empty() && !self.errors.full() {
+            self.write_batch(tx, batch, table_was_empty)?;
+        }
+        self.check_deferred(tx)?;
+        progress.finish();
+        Ok(self.counts)
+    }
+
+    /// Maps header fields to spec columns; reports unknown and missing columns.
+    fn read_header(&mut self, headers: &csv::StringRecord) -> Option<Vec<Option<usize>>> {
+        let name = self.file.name.clone();
+        let expected = || {
+            self.spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        };
+        let mut map = Vec::with_capacity(headers.len());
+        let mut ok = true;
+        for (i, h) in headers.iter().enumerate() {
+            let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+            match self.spec.column_index(h) {
+                Some(c) if self.present[c] => {
+                    self.errors.at(&name, 1, h, "the column appears twice in the header");
+                    ok = false;
+                    map.push(None);
+                }
+                Some(c) => {
+                    self.present[c] = true;
+                    map.push(Some(c));
+                }
+                None => {
+                    self.errors.at(
+                        &name,
+                        1,
+                        h,
+                        format!("is not a column of {name}; the columns are {}", expected()),
+                    );
+                    ok = false;
+                    map.push(None);
+                }
+            }
+        }
+        for (c, col) in self.spec.columns.iter().enumerate() {
+            if col.required && !self.present[c] {
+                self.errors.at(&name, 1, col.name, "the required column is missing from the header");
+                ok = false;
+            }
+        }
+        ok.then_some(map)
+    }
+
+    /// Parses one record, reporting each bad cell; returns `None` if any cell is bad.
+    fn parse_record(&mut self, rec: &csv::StringRecord, map: &[Option<usize>]) -> Option<ParsedRow> {
+        let line = rec.position().map_or(0, csv::Position::line);
+        let mut values = vec![Value::Null; self.spec.columns.len()];
+        let mut ok = true;
+        for (field, col) in rec.iter().zip(map) {
+            let Some(c) = *col else { continue };
+            let column = &self.spec.columns[c];
+            if field.is_empty() {
+                if column.required {
+                    self.errors.at(&self.file.name, line, column.name, "is required and empty");
+                    ok = false;
+                }
+                continue;
+            }
+            match column.kind.parse(field) {
+                Ok(v) => values[c] = v,
+                Err(e) => {
+                    self.errors.at(&self.file.name, line, column.name, e.to_string());
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let row = ParsedRow { line, values };
+        let mut problems = Vec::new();
+        rules::check_row(self.spec, &row, &self.present, &mut problems);
+        for (column, message) in &problems {
+            self.errors.at(&self.file.name, line, column, message);
+        }
+        problems.is_empty().then_some(row)
+    }
+
+    fn key_of(&self, values: &[Value]) -> Vec<Value> {
+        self.key_idx.iter().map(|&i| values[i].clone()).collect()
+    }
+
+    fn key_text(&self, key: &[Value]) -> String {
+        key.iter()
+            .zip(&self.key_idx)
+            .map(|(v, &i)| self.spec.columns[i].kind.format(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Checks the batch's references, then inserts new keys and updates changed rows.
+    fn write_batch(
+        &mut self,
+        tx: &mut Tx<'_>,
+        batch: Vec<ParsedRow>,
+        table_was_empty: bool,
+    ) -> Result<(), ImportError> {
+        // A key twice within one batch.
+        let mut in_batch: HashMap<Vec<Value>, u64> = HashMap::with_capacity(batch.len());
+        let mut rows = Vec::with_capacity(batch.len());
+        for row in batch {
+            let key = self.key_of(&row.values);
+            if let Some(first) = in_batch.get(&key) {
+                let msg = format!("the key {} already appears on line {first}", self.key_text(&key));
+                self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                continue;
+            }
+            in_batch.insert(key, row.line);
+            rows.push(row);
+        }
+        let rows = self.check_references(tx, rows)?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if table_was_empty {
+            return self.insert_fresh(tx, rows);
+        }
+        let existing = self.load_existing(tx, &rows)?;
+        let mut inserts = Vec::new();
+        for mut row in rows {
+            let key = self.key_of(&row.values);
+            if !self.seen.insert(key.clone()) {
+                let msg = format!("the key {} appears more than once in this file", self.key_text(&key));
+                self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                continue;
+            }
+            match existing.get(&key) {
+                None => inserts.push(row),
+                Some(old) => {
+                    for (c, present) in self.present.iter().enumerate() {
+                        if !present {
+                            row.values[c] = old[c].clone();
+                        }
+                    }
+                    if &row.values == old {
+                        self.counts.unchanged += 1;
+                    } else {
+                        self.update(tx, &row)?;
+                        self.counts.updated += 1;
+                    }
+                }
+            }
+        }
+        if !inserts.is_empty() {
+            self.insert_fresh(tx, inserts)?;
+        }
+        Ok(())
+    }
+
+    /// Inserts rows whose keys are believed new; a key that turns out to exist is reported on
+    /// its line.
+    fn insert_fresh(&mut self, tx: &mut Tx<'_>, rows: Vec<ParsedRow>) -> Result<(), ImportError> {
+        let sql = insert_sql(self.spec, rows.len());
+        let params: Vec<Value> = rows.iter().flat_map(|r| r.values.iter().cloned()).collect();
+        match tx.savepoint(|tx| tx.execute(&sql, &params)) {
+            Ok(_) => {
+                self.counts.inserted += rows.len() as u64;
+                Ok(())
+            }
+            Err(e) if e.is_conflict() => {
+                // Some key was written earlier in this file: find which, row by row.
+                let one = insert_sql(self.spec, 1);
+                for row in rows {
+                    match tx.savepoint(|tx| tx.execute(&one, &row.values)) {
+                        Ok(_) => self.counts.inserted += 1,
+                        Err(e) if e.is_conflict() => {
+                            let key = self.key_of(&row.values);
+                            let msg = format!(
+                                "the key {} appears more than once in this file",
+                                self.key_text(&key)
+                            );
+                            self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn update(&mut self, tx: &mut Tx<'_>, row: &ParsedRow) -> Result<(), ImportError> {
+        let spec = self.spec;
+        let mut sets = Vec::new();
+        let mut params = Vec::new();
+        for (c, col) in spec.columns.iter().enumerate() {
+            if !self.key_idx.contains(&c) {
+                params.push(row.values[c].clone());
+                sets.push(format!("{} = ${}", col.name, params.len()));
+            }
+        }
+        let mut wheres = Vec::new();
+        for &k in &self.key_idx {
+            params.push(row.values[k].clone());
+            wheres.push(format!("{} = ${}", spec.columns[k].name, params.len()));
+        }
+        let sql = format!("UPDATE {} SET {} WHERE {}", spec.name, sets.join(", "), wheres.join(" AND "));
+        tx.execute(&sql, &params)?;
+        Ok(())
+    }
+
+    /// Reads the stored rows with the batch's keys.
+    fn load_existing(
+        &self,
+        tx: &mut Tx<'_>,
+        rows: &[ParsedRow],
+    ) -> Result<HashMap<Vec<Value>, Vec<Value>>, ImportError> {
+        let spec = self.spec;
+        let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        let keys: Vec<Vec<Value>> = rows.iter().map(|r| self.key_of(&r.values)).collect();
+        let (cond, params) = in_list(spec.key, &keys);
+        let sql = format!("SELECT {} FROM {} WHERE {cond}", cols.join(", "), spec.name);
+        let mut out = HashMap::new();
+        for row in tx.query(&sql, &params)? {
+            let values: Vec<Value> = row
+                .into_values()
+                .into_iter()
+                .zip(spec.columns)
+                .map(|(v, c)| c.kind.normalize(v))
+                .collect();
+            out.insert(self.key_of(&values), values);
+        }
+        Ok(out)
+    }
+
+    /// Drops rows whose references find nothing, reporting each; defers references to this
+    /// same file until it is fully written.
+    fn check_references(
+        &mut self,
+        tx: &mut Tx<'_>,
+        rows: Vec<ParsedRow>,
+    ) -> Result<Vec<ParsedRow>, ImportError> {
+        let mut bad: HashSet<u64> = HashSet::new();
+        for (ri, r) in self.spec.refs.iter().enumerate() {
+            let idx: Vec<usize> = r
+                .columns
+                .iter()
+                .map(|c| self.spec.column_index(c).expect("spec: refs name columns"))
+                .collect();
+            let wanted: Vec<(u64, Vec<Value>)> = rows
+                .iter()
+                .filter_map(|row| {
+                    let v: Vec<Value> = idx.iter().map(|&i| row.values[i].clone()).collect();
+                    (!v.iter().any(Value::is_null)).then_some((row.line, v))
+                })
+                .collect();
+            if r.table == self.spec.name {
+                self.deferred.extend(wanted.into_iter().map(|(line, v)| (ri, line, v)));
+                continue;
+            }
+            let found = existing_keys(tx, r.table, r.target, wanted.iter().map(|(_, v)| v))?;
+            for (line, v) in wanted {
+                if !found.contains(&v) {
+                    self.report_missing(ri, line, &v);
+                    bad.insert(line);
+                }
+            }
+        }
+        Ok(rows.into_iter().filter(|r| !bad.contains(&r.line)).collect())
+    }
+
+    fn report_missing(&mut self, ref_index: usize, line: u64, v: &[Value]) {
+        let r = &self.spec.refs[ref_index];
+        let text: Vec<String> = v
+            .iter()
+            .map(|x| match x {
+                Value::Text(s) => s.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        let msg = format!("no {} '{}' in the dataset or the store", r.noun, text.join("/"));
+        self.errors.at(&self.file.name, line, r.columns[0], msg);
+    }
+
+    /// Checks the references of this file to itself, now that all its rows are written.
+    fn check_deferred(&mut self, tx: &mut Tx<'_>) -> Result<(), ImportError> {
+        let deferred = std::mem::take(&mut self.deferred);
+        for chunk in deferred.chunks(BATCH) {
+            for (ri, r) in self.spec.refs.iter().enumerate() {
+                let wanted: Vec<&(usize, u64, Vec<Value>)> =
+                    chunk.iter().filter(|(i, _, _)| *i == ri).collect();
+                if wanted.is_empty() {
+                    continue;
+                }
+                let found = existing_keys(tx, r.table, r.target, wanted.iter().map(|(_, _, v)| v))?;
+                for (_, line, v) in wanted {
+                    if !found.contains(v) {
+                        self.report_missing(ri, *line, v);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Returns which of `keys` exist in `table` as values of `columns`.
+pub fn existing_keys<'k>(
+    tx: &mut Tx<'_>,
+    table: &str,
+    columns: &[&str],
+    keys: impl Iterator<Item = &'k Vec<Value>>,
+) -> Result<HashSet<Vec<Value>>, StoreError> {
+    let distinct: Vec<Vec<Value>> = keys.cloned().collect::<HashSet<_>>().into_iter().collect();
+    let mut found = HashSet::new();
+    let spec = crate::spec::file_spec(table);
+    for chunk in distinct.chunks(BATCH) {
+        let (cond, params) = in_list(columns, chunk);
+        let sql = format!("SELECT DISTINCT {} FROM {table} WHERE {cond}", columns.join(", "));
+        for row in tx.query(&sql, &params)? {
+            let values = row
+                .into_values()
+                .into_iter()
+                .zip(columns)
+                .map(|(v, c)| match spec.and_then(|s| s.column_index(c)) {
+                    Some(i) => spec.map_or(Kind::Text, |s| s.columns[i].kind).normalize(v),
+                    None => v,
+                })
+                .collect();
+            found.insert(values);
+        }
+    }
+    Ok(found)
+}
+
+/// Returns a condition `(a, b) IN (VALUES ($1, $2), …)` (or `a IN ($1, …)`) and its parameters.
+fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
+    let mut params = Vec::with_capacity(keys.len() * columns.len());
+    let mut tuples = Vec::with_capacity(keys.len());
+    for key in keys {
+        let mut slots = Vec::with_capacity(key.len());
+        for v in key {
+            params.push(v.clone());
+            slots.push(format!("${}", params.len()));
+        }
+        tuples.push(if columns.len() == 1 { slots.remove(0) } else { format!("({})", slots.join(", ")) });
+    }
+    if keys.is_empty() {
+        return ("1 = 0".to_owned(), params);
+    }
+    let cond = if columns.len() == 1 {
+        format!("{} IN ({})", columns[0], tuples.join(", "))
+    } else {
+        format!("({}) IN (VALUES {})", columns.join(", "), tuples.join(", "))
+    };
+    (cond, params)
+}
+
+/// Returns `INSERT INTO table (all columns) VALUES (…), …` for `rows` rows.
+fn insert_sql(spec: &FileSpec, rows: usize) -> String {
+    let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+    let width = cols.len();
+    let mut sql = format!("INSERT INTO {} ({}) VALUES ", spec.name, cols.join(", "));
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..width {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * width + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}

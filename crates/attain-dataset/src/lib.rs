@@ -1,0 +1,15 @@
+//! The Attain dataset (dataset.md): import with line-level errors, export, and synthetic
+//! companies for demos and benchmarks.
+
+pub mod export;
+pub mod synth;
+pub mod import;
+mod progress;
+pub mod rules;
+pub mod source;
+pub mod spec;
+
+pub use export::{ExportReport, export_dir};
+pub use import::{FileCounts, ImportError, ImportReport, import};
+pub use progress::{NoProgress, Progress};
+pub use source::Source;
