@@ -25,6 +25,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_results.sql"),
         postgres: include_str!("../migrations/postgres/0002_results.sql"),
     },
+    Migration {
+        version: 4,
+        name: "web",
+        sqlite: include_str!("../migrations/sqlite/0004_web.sql"),
+        postgres: include_str!("../migrations/postgres/0004_web.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -1,0 +1,178 @@
+//! The OpenAPI 3.1 document of the JSON API, built from the route registry (so every route is
+//! in it) with each route's parameters and answers written here.
+
+use crate::routes::{Access, registry};
+use axum::Json;
+use serde_json::{Value as J, json};
+
+fn path_param(name: &str, kind: &str, description: &str) -> J {
+    json!({"name": name, "in": "path", "required": true, "description": description,
+           "schema": {"type": kind}})
+}
+
+fn year_param() -> J {
+    json!({"name": "year", "in": "query", "required": false,
+           "description": "The fiscal year (default: the current one)",
+           "schema": {"type": "integer"}})
+}
+
+fn ok(schema: &str) -> J {
+    json!({"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn error(description: &str) -> J {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// Returns the parameters and answers of one API route.
+fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
+    let person = || path_param("person_id", "string", "A person's id");
+    match path {
+        "/api/v1/me" => (vec![], vec![("200", ok("Me"))]),
+        "/api/v1/people" => (vec![], vec![("200", ok("PeopleList"))]),
+        "/api/v1/people/{person_id}" => (
+            vec![person()],
+            vec![("200", ok("Person")), ("404", error("Missing, or not visible to the caller"))],
+        ),
+        "/api/v1/people/{person_id}/credits" => (
+            vec![person(), year_param()],
+            vec![("200", ok("CreditList")), ("404", error("Missing, or not visible"))],
+        ),
+        "/api/v1/people/{person_id}/payouts" => (
+            vec![person(), year_param()],
+            vec![("200", ok("PayoutList")), ("404", error("Missing, or not visible"))],
+        ),
+        "/api/v1/people/{person_id}/statements/{year}/{month}" => (
+            vec![
+                person(),
+                path_param("year", "integer", "The fiscal year"),
+                path_param("month", "integer", "The fiscal month, 1–12"),
+            ],
+            vec![
+                ("200", ok("Statement")),
+                ("404", error("No statement, or the person is missing or not visible")),
+            ],
+        ),
+        "/api/v1/territories/{territory_id}/results" => (
+            vec![path_param("territory_id", "string", "A territory's id"), year_param()],
+            vec![("200", ok("TerritoryResultList")), ("404", error("Missing, or not visible"))],
+        ),
+        "/api/v1/imports" => (
+            vec![],
+            vec![
+                ("200", ok("ImportReport")),
+                ("400", error("No file in the upload")),
+                ("403", error("Only sales operations imports")),
+                (
+                    "422",
+                    json!({"description": "The dataset has problems; nothing was written",
+                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportErrors"}}}}),
+                ),
+            ],
+        ),
+        "/api/v1/openapi.json" => (
+            vec![],
+            vec![("200", json!({"description": "This document", "content": {"application/json": {}}}))],
+        ),
+        _ => (vec![], vec![("200", json!({"description": "OK"}))]),
+    }
+}
+
+fn schemas() -> J {
+    let money = json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "examples": ["1250.00"]});
+    let ratio = json!({"type": ["string", "null"], "pattern": "^-?[0-9]+\\.[0-9]{6}$", "examples": ["1.125000"]});
+    let id = json!({"type": "string"});
+    let opt_id = json!({"type": ["string", "null"]});
+    let int = json!({"type": "integer"});
+    let list = |key: &str, item: &str| {
+        json!({"type": "object", "required": [key], "properties": {key: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}})
+    };
+    json!({
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string", "examples": ["not_found"]}, "message": {"type": "string"}}}}},
+        "Me": {"type": "object", "required": ["email", "role", "person_id"], "properties": {
+            "email": id, "role": {"type": "string", "enum": ["rep", "manager", "director", "executive", "sales_ops"]},
+            "person_id": opt_id}},
+        "PersonSummary": {"type": "object", "properties": {
+            "person_id": id, "name": id, "role": id, "manager_id": opt_id, "territory_id": opt_id}},
+        "PeopleList": list("people", "PersonSummary"),
+        "Person": {"type": "object", "description": "The people.csv row", "properties": {
+            "person_id": id, "name": id, "email": opt_id, "role": id, "job_id": opt_id, "manager_id": opt_id,
+            "territory_id": opt_id, "hire_date": opt_id, "end_date": opt_id}},
+        "Credit": {"type": "object", "description": "A credits.csv row", "properties": {
+            "person_id": id, "year": int, "month": int, "metric": id, "direct": money, "override": money,
+            "credited": money, "target": money, "attainment": ratio}},
+        "CreditList": list("credits", "Credit"),
+        "Payout": {"type": "object", "description": "A payouts.csv row", "properties": {
+            "person_id": id, "plan_id": id, "component": id, "year": int, "month": int,
+            "period_credit": money, "period_target": money, "attainment": ratio, "earned_to_date": money,
+            "adjustment": {"type": ["string", "null"]}, "payout": money, "locked": {"type": "boolean"}}},
+        "PayoutList": list("payouts", "Payout"),
+        "Statement": {"type": "object", "required": ["statement", "payouts"], "properties": {
+            "statement": {"type": "object", "description": "The statements.csv row", "properties": {
+                "person_id": id, "year": int, "month": int, "calculated": money, "adjustments": money, "total": money}},
+            "payouts": {"type": "array", "items": {"$ref": "#/components/schemas/Payout"}}}},
+        "TerritoryResult": {"type": "object", "description": "A territory_results.csv row", "properties": {
+            "territory_id": id, "year": int, "month": int, "metric": id, "actual": money, "target": money,
+            "attainment": ratio}},
+        "TerritoryResultList": list("results", "TerritoryResult"),
+        "ImportReport": {"type": "object", "required": ["files"], "properties": {"files": {"type": "array", "items": {
+            "type": "object", "properties": {"file": id, "inserted": int, "updated": int, "unchanged": int}}}}},
+        "ImportErrors": {"type": "object", "required": ["errors"], "properties": {"errors": {"type": "array",
+            "items": {"type": "string", "examples": ["transactions.csv:12: amount: '12,5' is not an amount of money"]}}}},
+    })
+}
+
+/// Returns the OpenAPI document of every `/api/v1` route.
+pub fn document() -> J {
+    let mut paths = serde_json::Map::new();
+    for r in registry().iter().filter(|r| r.path.starts_with("/api/v1/")) {
+        let (parameters, responses) = detail(r.path);
+        let mut responses: serde_json::Map<String, J> =
+            responses.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        if r.access != Access::Public {
+            responses.insert("401".into(), error("Missing or unknown bearer token"));
+        }
+        if r.access == Access::SalesOps {
+            responses.insert("403".into(), error("Not available to the caller's role"));
+        }
+        let mut op = json!({
+            "summary": r.summary,
+            "operationId": format!("{} {}", r.method, r.path),
+            "parameters": parameters,
+            "responses": responses,
+        });
+        if r.access != Access::Public {
+            op["security"] = json!([{"bearer": []}, {"session": []}]);
+        }
+        if r.path == "/api/v1/imports" {
+            op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "description": "One part per dataset file, each named by its filename (transactions.csv, …)",
+                "additionalProperties": {"type": "string", "format": "binary"}}}}});
+        }
+        let entry = paths
+            .entry(r.path.to_owned())
+            .or_insert_with(|| json!({}));
+        entry[r.method.as_str().to_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Attain API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Amounts are strings with two decimals; rows use the column names of the dataset format. A person or territory the caller may not see is answered 404, exactly like a missing one."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (attain token create)"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "attain_session",
+                            "description": "A browser session; state-changing requests also need the X-CSRF-Token header"}
+            }
+        }
+    })
+}
+
+/// Serves the OpenAPI document.
+pub async fn get_openapi() -> Json<J> {
+    Json(document())
+}

@@ -1,0 +1,357 @@
+//! The route registry: every route of the application with its access rule. The router is built
+//! from this list and nothing else, so a route cannot exist without a rule; the access guard
+//! that each route is wrapped in authenticates the request, applies the rule, checks the CSRF
+//! token of state-changing requests and hands the handler its [`Viewer`].
+
+use crate::auth::session::{self, COOKIE, PRE_COOKIE};
+use crate::auth::users;
+use crate::error::{Fail, json_error, page_error};
+use crate::viewer::{Via, Viewer};
+use crate::{AppState, api, assets, pages};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Multipart, Request};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::Router;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user; what they see inside is narrowed by their [`Viewer`] scope.
+    SignedIn,
+    /// Sales operations only (`403` for other roles).
+    SalesOps,
+}
+
+/// Whether a route answers people (pages) or programs (JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// HTML: an anonymous visitor is sent to the sign-in page.
+    Page,
+    /// JSON: an anonymous caller gets `401`.
+    Api,
+}
+
+/// One route: method, path, rule, and its handler.
+pub struct Route {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path pattern, like `/people/{person_id}`.
+    pub path: &'static str,
+    /// Who may use it.
+    pub access: Access,
+    /// Pages or API.
+    pub surface: Surface,
+    /// One line saying what it does (also the OpenAPI summary).
+    pub summary: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    surface: Surface,
+    summary: &'static str,
+    handler: H,
+) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+    Route {
+        method,
+        path,
+        access,
+        surface,
+        summary,
+        handler: on(filter, handler),
+    }
+}
+
+/// Returns every route of the application with its rule.
+pub fn registry() -> Vec<Route> {
+    use Access::{Public, SalesOps, SignedIn};
+    use Surface::{Api, Page};
+    let (get, post) = (Method::GET, Method::POST);
+    vec![
+        route(get.clone(), "/health", Public, Api, "Liveness and database check", health),
+        route(get.clone(), "/static/{file}", Public, Page, "Embedded stylesheet and script", assets::get_asset),
+        route(get.clone(), "/signin", Public, Page, "The sign-in form", pages::signin::show_signin),
+        route(post.clone(), "/signin", Public, Page, "Sign in with email and password", pages::signin::submit_signin),
+        route(post.clone(), "/signout", SignedIn, Page, "Sign out (ends the session)", pages::signin::submit_signout),
+        route(get.clone(), "/", SignedIn, Page, "Home: my numbers, my team's, or the company's", pages::home::show_home),
+        route(get.clone(), "/people", SignedIn, Page, "The people one may see", pages::people::list_people),
+        route(get.clone(), "/people/{person_id}", SignedIn, Page, "A person's page", pages::people::show_person),
+        route(get.clone(), "/territories", SignedIn, Page, "The territory tree with results", pages::territories::show_territories),
+        route(get.clone(), "/accounts", SignedIn, Page, "Accounts: search and pages", pages::accounts::list_accounts),
+        route(get.clone(), "/accounts/{account_id}", SignedIn, Page, "An account with contacts, opportunities, activities", pages::accounts::show_account),
+        route(get.clone(), "/profile", SignedIn, Page, "My sign-in and API tokens", pages::profile::show_profile),
+        route(post.clone(), "/profile/tokens", SignedIn, Page, "Create a personal API token", pages::profile::create_token),
+        route(get.clone(), "/admin/import", SalesOps, Page, "The data import form", pages::admin::show_import),
+        route(post.clone(), "/admin/import", SalesOps, Page, "Import uploaded dataset files", pages::admin::submit_import),
+        route(get.clone(), "/admin/audit", SalesOps, Page, "The audit log, filtered and paginated", pages::admin::list_audit),
+        route(get.clone(), "/api/v1/me", SignedIn, Api, "The signed-in user", api::get_me),
+        route(get.clone(), "/api/v1/people", SignedIn, Api, "Every person the caller may see", api::list_people),
+        route(get.clone(), "/api/v1/people/{person_id}", SignedIn, Api, "One person", api::get_person),
+        route(get.clone(), "/api/v1/people/{person_id}/credits", SignedIn, Api, "A person's credits for a year", api::list_credits),
+        route(get.clone(), "/api/v1/people/{person_id}/payouts", SignedIn, Api, "A person's payouts for a year", api::list_payouts),
+        route(get.clone(), "/api/v1/people/{person_id}/statements/{year}/{month}", SignedIn, Api, "A person's statement for a month", api::get_statement),
+        route(get.clone(), "/api/v1/territories/{territory_id}/results", SignedIn, Api, "A territory's results for a year", api::list_territory_results),
+        route(post.clone(), "/api/v1/imports", SalesOps, Api, "Import dataset files (multipart)", api::create_import),
+        route(get, "/api/v1/openapi.json", Public, Api, "This API's OpenAPI document", api::openapi::get_openapi),
+    ]
+}
+
+/// Builds the router from the registry: each route wrapped in its access guard, then request
+/// tracing and security headers around everything.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    let limit = state.config.max_upload_bytes;
+    for r in registry() {
+        let (access, surface) = (r.access, r.surface);
+        let guard_state = state.clone();
+        let handler = r
+            .handler
+            .layer::<_, std::convert::Infallible>(middleware::from_fn(move |req: Request, next: Next| {
+                guard(guard_state.clone(), access, surface, req, next)
+            }))
+            .layer(DefaultBodyLimit::max(limit));
+        router = router.route(r.path, handler);
+    }
+    router
+        .fallback(not_found)
+        .layer(middleware::from_fn(trace))
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let ok = state
+        .blocking(|store| -> Result<(), Fail> {
+            use attain_store::Executor;
+            store.conn()?.query_one("SELECT 1", &[])?;
+            Ok(())
+        })
+        .await;
+    match ok {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(e) => {
+            tracing::error!(error.cause = ?e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        json_error(Fail::NotFound)
+    } else {
+        page_error(Fail::NotFound)
+    }
+}
+
+/// What the credentials of a request turned out to be.
+enum Who {
+    Anonymous,
+    BadToken,
+    Known(Viewer),
+}
+
+fn fail(surface: Surface, f: Fail) -> Response {
+    match surface {
+        Surface::Api => json_error(f),
+        Surface::Page => page_error(f),
+    }
+}
+
+/// Authenticates, applies the route's rule and the CSRF check, then runs the handler.
+async fn guard(state: AppState, access: Access, surface: Surface, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let bearer = headers.get(header::AUTHORIZATION).map(|v| {
+        v.to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    });
+    let session_id = session::read_cookie(headers, COOKIE).map(str::to_owned);
+    let pre_token = session::read_cookie(headers, PRE_COOKIE).map(str::to_owned);
+    let config = state.config.clone();
+    let who = state
+        .blocking(move |store| -> Result<Who, Fail> {
+            let mut conn = store.conn()?;
+            let today = chrono::Utc::now().date_naive();
+            match (bearer, session_id) {
+                (Some(None), _) => Ok(Who::BadToken),
+                (Some(Some(token)), _) => match users::find_by_token(&mut conn, &token)? {
+                    Some(user) => Ok(Who::Known(Viewer::resolve(&mut conn, &user, Via::Token, today)?)),
+                    None => Ok(Who::BadToken),
+                },
+                (None, Some(id)) => {
+                    let now = chrono::Utc::now();
+                    let found =
+                        session::find(&mut conn, &id, now, config.idle_timeout, config.absolute_timeout)?;
+                    let Some(found) = found else { return Ok(Who::Anonymous) };
+                    match users::find_by_id(&mut conn, found.user_id)? {
+                        Some(user) => {
+                            let via = Via::Session { csrf: found.csrf };
+                            Ok(Who::Known(Viewer::resolve(&mut conn, &user, via, today)?))
+                        }
+                        None => Ok(Who::Anonymous),
+                    }
+                }
+                (None, None) => Ok(Who::Anonymous),
+            }
+        })
+        .await;
+    let viewer = match who {
+        Err(f) => return fail(surface, f),
+        Ok(Who::BadToken) => return fail(surface, Fail::Unauthorized),
+        Ok(Who::Anonymous) => None,
+        Ok(Who::Known(v)) => Some(v),
+    };
+    match (&viewer, access) {
+        (_, Access::Public) => {}
+        (None, _) => {
+            return match surface {
+                Surface::Api => json_error(Fail::Unauthorized),
+                Surface::Page => {
+                    let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                    let query = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
+                    Redirect::to(&format!("/signin?{query}")).into_response()
+                }
+            };
+        }
+        (Some(v), Access::SalesOps) if !v.is_sales_ops() => return fail(surface, Fail::Forbidden),
+        (Some(_), _) => {}
+    }
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut req = req;
+    if unsafe_method {
+        let expected = match viewer.as_ref().map(|v| &v.via) {
+            Some(Via::Token) => None,
+            Some(Via::Session { csrf }) => Some(csrf.clone()),
+            None => Some(pre_token.unwrap_or_default()),
+        };
+        if let Some(expected) = expected {
+            let limit = state.config.max_upload_bytes;
+            match checked_body(req, &expected, limit).await {
+                Ok(r) => req = r,
+                Err(resp) => return resp,
+            }
+        }
+    }
+    if let Some(v) = viewer {
+        req.extensions_mut().insert(v);
+    }
+    next.run(req).await
+}
+
+/// Reads the body, finds the submitted CSRF token (the `X-CSRF-Token` header or a `csrf` form
+/// field, urlencoded or multipart) and returns the request rebuilt when it matches.
+async fn checked_body(req: Request, expected: &str, limit: usize) -> Result<Request, Response> {
+    let rejected = || {
+        (
+            StatusCode::FORBIDDEN,
+            axum::response::Html(
+                "<!doctype html><title>Form expired</title><link rel=\"stylesheet\" \
+                 href=\"/static/app.css\"><main class=\"narrow\"><h1>This form has expired</h1>\
+                 <p>Go back, reload the page and submit it again.</p><p><a href=\"/\">Home</a>\
+                 </p></main>",
+            ),
+        )
+            .into_response()
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let mut submitted = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if submitted.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        submitted = fields.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v);
+    }
+    if submitted.is_none() && content_type.starts_with("multipart/form-data") {
+        let probe = Request::builder()
+            .header(header::CONTENT_TYPE, &content_type)
+            .body(Body::from(bytes.clone()));
+        if let Ok(probe) = probe {
+            if let Ok(mut form) = Multipart::from_request(probe, &()).await {
+                while let Ok(Some(field)) = form.next_field().await {
+                    if field.name() == Some("csrf") {
+                        submitted = field.text().await.ok();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    match submitted {
+        Some(s) if !expected.is_empty() && crate::auth::same_secret(&s, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        _ => {
+            tracing::info!("refused a state-changing request without a valid CSRF token");
+            Err(rejected())
+        }
+    }
+}
+
+/// Wraps each request in a span named by its route pattern, logs its status and duration, and
+/// sets the security headers.
+async fn trace(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let span = tracing::info_span!(
+        "request",
+        http.method = %req.method(),
+        http.route = %route,
+        http.status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    let start = Instant::now();
+    let mut resp = next.run(req).instrument(span.clone()).await;
+    span.record("http.status", resp.status().as_u16());
+    span.record("duration_ms", start.elapsed().as_millis() as u64);
+    span.in_scope(|| tracing::info!("answered"));
+    let h = resp.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}

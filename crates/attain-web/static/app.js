@@ -1,0 +1,30 @@
+// Attain: a little progressive enhancement. Every page works without this file.
+(function () {
+  "use strict";
+  // Copy a just-created API token with one click.
+  document.querySelectorAll("[data-copy]").forEach(function (el) {
+    if (!navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link";
+    button.textContent = "Copy";
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(el.textContent).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+    el.insertAdjacentText("afterend", " ");
+    el.parentNode.insertBefore(button, el.nextSibling.nextSibling);
+  });
+  // Filters submit as soon as a choice changes.
+  document.querySelectorAll("form.filters select").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+  // Say what is happening while a large import uploads.
+  document.querySelectorAll("form.upload").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var b = form.querySelector("button[type=submit]");
+      if (b) { b.disabled = true; b.textContent = "Importing…"; }
+    });
+  });
+})();
