@@ -105,7 +105,10 @@ pub fn list(
         format!("WHERE {}", cond.join(" AND "))
     };
     let total = ex
-        .query_one(&format!("SELECT COUNT(*) FROM audit_log {filter_sql}"), &args)?
+        .query_one(
+            &format!("SELECT COUNT(*) FROM audit_log {filter_sql}"),
+            &args,
+        )?
         .int(0)?;
     let rows = ex.query(
         &format!(

@@ -36,7 +36,14 @@ impl BarLine<'_> {
             .max()
             .unwrap_or(0)
             .max(0);
-        let min = self.bars.iter().chain(line).copied().min().unwrap_or(0).min(0);
+        let min = self
+            .bars
+            .iter()
+            .chain(line)
+            .copied()
+            .min()
+            .unwrap_or(0)
+            .min(0);
         let span = (max - min).max(1) as f64;
         let plot_h = H - PAD_T - PAD_B;
         let y = |v: i64| PAD_T + (max - v) as f64 / span * plot_h;
@@ -124,7 +131,10 @@ mod tests {
 
     #[test]
     fn a_chart_has_a_column_per_month_and_marks_negative_ones() {
-        let labels: Vec<String> = ["Jan", "Feb", "Mar"].iter().map(|s| s.to_string()).collect();
+        let labels: Vec<String> = ["Jan", "Feb", "Mar"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let svg = BarLine {
             title: "Bookings <2026>",
             labels: &labels,

@@ -155,7 +155,10 @@ mod tests {
     #[test]
     fn amounts_have_separators_currency_and_a_clear_minus() {
         let usd = Currency::new("USD");
-        assert_eq!(money(Money::from_cents(123_456_789), &usd).text, "$1,234,567.89");
+        assert_eq!(
+            money(Money::from_cents(123_456_789), &usd).text,
+            "$1,234,567.89"
+        );
         let neg = money(Money::from_cents(-4_000_000), &usd);
         assert_eq!(neg.text, "\u{2212}$40,000.00");
         assert!(neg.neg);
@@ -183,6 +186,9 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

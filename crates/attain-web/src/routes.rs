@@ -8,6 +8,7 @@ use crate::auth::users;
 use crate::error::{Fail, json_error, page_error};
 use crate::viewer::{Via, Viewer};
 use crate::{AppState, api, assets, pages};
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, MatchedPath, Multipart, Request};
 use axum::handler::Handler;
@@ -15,7 +16,6 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
-use axum::Router;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -83,31 +83,206 @@ pub fn registry() -> Vec<Route> {
     use Surface::{Api, Page};
     let (get, post) = (Method::GET, Method::POST);
     vec![
-        route(get.clone(), "/health", Public, Api, "Liveness and database check", health),
-        route(get.clone(), "/static/{file}", Public, Page, "Embedded stylesheet and script", assets::get_asset),
-        route(get.clone(), "/signin", Public, Page, "The sign-in form", pages::signin::show_signin),
-        route(post.clone(), "/signin", Public, Page, "Sign in with email and password", pages::signin::submit_signin),
-        route(post.clone(), "/signout", SignedIn, Page, "Sign out (ends the session)", pages::signin::submit_signout),
-        route(get.clone(), "/", SignedIn, Page, "Home: my numbers, my team's, or the company's", pages::home::show_home),
-        route(get.clone(), "/people", SignedIn, Page, "The people one may see", pages::people::list_people),
-        route(get.clone(), "/people/{person_id}", SignedIn, Page, "A person's page", pages::people::show_person),
-        route(get.clone(), "/territories", SignedIn, Page, "The territory tree with results", pages::territories::show_territories),
-        route(get.clone(), "/accounts", SignedIn, Page, "Accounts: search and pages", pages::accounts::list_accounts),
-        route(get.clone(), "/accounts/{account_id}", SignedIn, Page, "An account with contacts, opportunities, activities", pages::accounts::show_account),
-        route(get.clone(), "/profile", SignedIn, Page, "My sign-in and API tokens", pages::profile::show_profile),
-        route(post.clone(), "/profile/tokens", SignedIn, Page, "Create a personal API token", pages::profile::create_token),
-        route(get.clone(), "/admin/import", SalesOps, Page, "The data import form", pages::admin::show_import),
-        route(post.clone(), "/admin/import", SalesOps, Page, "Import uploaded dataset files", pages::admin::submit_import),
-        route(get.clone(), "/admin/audit", SalesOps, Page, "The audit log, filtered and paginated", pages::admin::list_audit),
-        route(get.clone(), "/api/v1/me", SignedIn, Api, "The signed-in user", api::get_me),
-        route(get.clone(), "/api/v1/people", SignedIn, Api, "Every person the caller may see", api::list_people),
-        route(get.clone(), "/api/v1/people/{person_id}", SignedIn, Api, "One person", api::get_person),
-        route(get.clone(), "/api/v1/people/{person_id}/credits", SignedIn, Api, "A person's credits for a year", api::list_credits),
-        route(get.clone(), "/api/v1/people/{person_id}/payouts", SignedIn, Api, "A person's payouts for a year", api::list_payouts),
-        route(get.clone(), "/api/v1/people/{person_id}/statements/{year}/{month}", SignedIn, Api, "A person's statement for a month", api::get_statement),
-        route(get.clone(), "/api/v1/territories/{territory_id}/results", SignedIn, Api, "A territory's results for a year", api::list_territory_results),
-        route(post.clone(), "/api/v1/imports", SalesOps, Api, "Import dataset files (multipart)", api::create_import),
-        route(get, "/api/v1/openapi.json", Public, Api, "This API's OpenAPI document", api::openapi::get_openapi),
+        route(
+            get.clone(),
+            "/health",
+            Public,
+            Api,
+            "Liveness and database check",
+            health,
+        ),
+        route(
+            get.clone(),
+            "/static/{file}",
+            Public,
+            Page,
+            "Embedded stylesheet and script",
+            assets::get_asset,
+        ),
+        route(
+            get.clone(),
+            "/signin",
+            Public,
+            Page,
+            "The sign-in form",
+            pages::signin::show_signin,
+        ),
+        route(
+            post.clone(),
+            "/signin",
+            Public,
+            Page,
+            "Sign in with email and password",
+            pages::signin::submit_signin,
+        ),
+        route(
+            post.clone(),
+            "/signout",
+            SignedIn,
+            Page,
+            "Sign out (ends the session)",
+            pages::signin::submit_signout,
+        ),
+        route(
+            get.clone(),
+            "/",
+            SignedIn,
+            Page,
+            "Home: my numbers, my team's, or the company's",
+            pages::home::show_home,
+        ),
+        route(
+            get.clone(),
+            "/people",
+            SignedIn,
+            Page,
+            "The people one may see",
+            pages::people::list_people,
+        ),
+        route(
+            get.clone(),
+            "/people/{person_id}",
+            SignedIn,
+            Page,
+            "A person's page",
+            pages::people::show_person,
+        ),
+        route(
+            get.clone(),
+            "/territories",
+            SignedIn,
+            Page,
+            "The territory tree with results",
+            pages::territories::show_territories,
+        ),
+        route(
+            get.clone(),
+            "/accounts",
+            SignedIn,
+            Page,
+            "Accounts: search and pages",
+            pages::accounts::list_accounts,
+        ),
+        route(
+            get.clone(),
+            "/accounts/{account_id}",
+            SignedIn,
+            Page,
+            "An account with contacts, opportunities, activities",
+            pages::accounts::show_account,
+        ),
+        route(
+            get.clone(),
+            "/profile",
+            SignedIn,
+            Page,
+            "My sign-in and API tokens",
+            pages::profile::show_profile,
+        ),
+        route(
+            post.clone(),
+            "/profile/tokens",
+            SignedIn,
+            Page,
+            "Create a personal API token",
+            pages::profile::create_token,
+        ),
+        route(
+            get.clone(),
+            "/admin/import",
+            SalesOps,
+            Page,
+            "The data import form",
+            pages::admin::show_import,
+        ),
+        route(
+            post.clone(),
+            "/admin/import",
+            SalesOps,
+            Page,
+            "Import uploaded dataset files",
+            pages::admin::submit_import,
+        ),
+        route(
+            get.clone(),
+            "/admin/audit",
+            SalesOps,
+            Page,
+            "The audit log, filtered and paginated",
+            pages::admin::list_audit,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/me",
+            SignedIn,
+            Api,
+            "The signed-in user",
+            api::get_me,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people",
+            SignedIn,
+            Api,
+            "Every person the caller may see",
+            api::list_people,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{person_id}",
+            SignedIn,
+            Api,
+            "One person",
+            api::get_person,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{person_id}/credits",
+            SignedIn,
+            Api,
+            "A person's credits for a year",
+            api::list_credits,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{person_id}/payouts",
+            SignedIn,
+            Api,
+            "A person's payouts for a year",
+            api::list_payouts,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/people/{person_id}/statements/{year}/{month}",
+            SignedIn,
+            Api,
+            "A person's statement for a month",
+            api::get_statement,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/territories/{territory_id}/results",
+            SignedIn,
+            Api,
+            "A territory's results for a year",
+            api::list_territory_results,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/imports",
+            SalesOps,
+            Api,
+            "Import dataset files (multipart)",
+            api::create_import,
+        ),
+        route(
+            get,
+            "/api/v1/openapi.json",
+            Public,
+            Api,
+            "This API's OpenAPI document",
+            api::openapi::get_openapi,
+        ),
     ]
 }
 
@@ -121,9 +296,11 @@ pub fn router(state: AppState) -> Router {
         let guard_state = state.clone();
         let handler = r
             .handler
-            .layer::<_, std::convert::Infallible>(middleware::from_fn(move |req: Request, next: Next| {
-                guard(guard_state.clone(), access, surface, req, next)
-            }))
+            .layer::<_, std::convert::Infallible>(middleware::from_fn(
+                move |req: Request, next: Next| {
+                    guard(guard_state.clone(), access, surface, req, next)
+                },
+            ))
             .layer(DefaultBodyLimit::max(limit));
         router = router.route(r.path, handler);
     }
@@ -177,7 +354,13 @@ fn fail(surface: Surface, f: Fail) -> Response {
 }
 
 /// Authenticates, applies the route's rule and the CSRF check, then runs the handler.
-async fn guard(state: AppState, access: Access, surface: Surface, req: Request, next: Next) -> Response {
+async fn guard(
+    state: AppState,
+    access: Access,
+    surface: Surface,
+    req: Request,
+    next: Next,
+) -> Response {
     let headers = req.headers();
     let bearer = headers.get(header::AUTHORIZATION).map(|v| {
         v.to_str()
@@ -196,14 +379,26 @@ async fn guard(state: AppState, access: Access, surface: Surface, req: Request, 
             match (bearer, session_id) {
                 (Some(None), _) => Ok(Who::BadToken),
                 (Some(Some(token)), _) => match users::find_by_token(&mut conn, &token)? {
-                    Some(user) => Ok(Who::Known(Viewer::resolve(&mut conn, &user, Via::Token, today)?)),
+                    Some(user) => Ok(Who::Known(Viewer::resolve(
+                        &mut conn,
+                        &user,
+                        Via::Token,
+                        today,
+                    )?)),
                     None => Ok(Who::BadToken),
                 },
                 (None, Some(id)) => {
                     let now = chrono::Utc::now();
-                    let found =
-                        session::find(&mut conn, &id, now, config.idle_timeout, config.absolute_timeout)?;
-                    let Some(found) = found else { return Ok(Who::Anonymous) };
+                    let found = session::find(
+                        &mut conn,
+                        &id,
+                        now,
+                        config.idle_timeout,
+                        config.absolute_timeout,
+                    )?;
+                    let Some(found) = found else {
+                        return Ok(Who::Anonymous);
+                    };
                     match users::find_by_id(&mut conn, found.user_id)? {
                         Some(user) => {
                             let via = Via::Session { csrf: found.csrf };
@@ -291,8 +486,12 @@ async fn checked_body(req: Request, expected: &str, limit: usize) -> Result<Requ
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if submitted.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
-        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-        submitted = fields.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v);
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        submitted = fields
+            .into_iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v);
     }
     if submitted.is_none() && content_type.starts_with("multipart/form-data") {
         let probe = Request::builder()
@@ -340,7 +539,10 @@ async fn trace(req: Request, next: Next) -> Response {
     span.record("duration_ms", start.elapsed().as_millis() as u64);
     span.in_scope(|| tracing::info!("answered"));
     let h = resp.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(

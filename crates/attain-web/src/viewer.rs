@@ -86,7 +86,12 @@ pub struct Viewer {
 
 impl Viewer {
     /// Resolves what a sign-in may see today.
-    pub fn resolve(ex: &mut impl Executor, user: &User, via: Via, today: Date) -> StoreResult<Viewer> {
+    pub fn resolve(
+        ex: &mut impl Executor,
+        user: &User,
+        via: Via,
+        today: Date,
+    ) -> StoreResult<Viewer> {
         let person = user.person_id.clone();
         let (people, territories) = match user.role {
             Role::Executive | Role::SalesOps => (Scope::All, Scope::All),
@@ -98,7 +103,10 @@ impl Viewer {
                 };
                 let home = match &person {
                     Some(p) => ex
-                        .query_opt("SELECT territory_id FROM people WHERE person_id = $1", params![p])?
+                        .query_opt(
+                            "SELECT territory_id FROM people WHERE person_id = $1",
+                            params![p],
+                        )?
                         .and_then(|r| r.opt_string(0).ok().flatten()),
                     None => None,
                 };

@@ -5,8 +5,8 @@
 pub mod openapi;
 
 use crate::error::{ApiError, ApiResult, Fail};
-use crate::pages::admin::{Imported, read_files, run_import};
 use crate::pages::Company;
+use crate::pages::admin::{Imported, read_files, run_import};
 use crate::{AppState, Viewer};
 use attain_domain::{Money, Ratio};
 use attain_store::{Executor, Row, StoreResult, params};
@@ -46,7 +46,12 @@ fn date(r: &Row, i: usize) -> StoreResult<J> {
 }
 
 fn object(pairs: Vec<(&str, J)>) -> J {
-    J::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map<_, _>>())
+    J::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect::<Map<_, _>>(),
+    )
 }
 
 /// Returns the signed-in user.
@@ -328,12 +333,16 @@ pub async fn create_import(
         .into());
     }
     let outcome = state
-        .blocking(move |store| -> Result<_, ApiError> { Ok(run_import(store, files, &viewer.email)?) })
+        .blocking(move |store| -> Result<_, ApiError> {
+            Ok(run_import(store, files, &viewer.email)?)
+        })
         .await?;
     Ok(match outcome {
         Imported::Done(files) => Json(json!({ "files": files })).into_response(),
-        Imported::Refused(errors) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "errors": errors }))).into_response()
-        }
+        Imported::Refused(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "errors": errors })),
+        )
+            .into_response(),
     })
 }

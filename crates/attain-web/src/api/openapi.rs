@@ -32,15 +32,24 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
         "/api/v1/people" => (vec![], vec![("200", ok("PeopleList"))]),
         "/api/v1/people/{person_id}" => (
             vec![person()],
-            vec![("200", ok("Person")), ("404", error("Missing, or not visible to the caller"))],
+            vec![
+                ("200", ok("Person")),
+                ("404", error("Missing, or not visible to the caller")),
+            ],
         ),
         "/api/v1/people/{person_id}/credits" => (
             vec![person(), year_param()],
-            vec![("200", ok("CreditList")), ("404", error("Missing, or not visible"))],
+            vec![
+                ("200", ok("CreditList")),
+                ("404", error("Missing, or not visible")),
+            ],
         ),
         "/api/v1/people/{person_id}/payouts" => (
             vec![person(), year_param()],
-            vec![("200", ok("PayoutList")), ("404", error("Missing, or not visible"))],
+            vec![
+                ("200", ok("PayoutList")),
+                ("404", error("Missing, or not visible")),
+            ],
         ),
         "/api/v1/people/{person_id}/statements/{year}/{month}" => (
             vec![
@@ -50,12 +59,21 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
             ],
             vec![
                 ("200", ok("Statement")),
-                ("404", error("No statement, or the person is missing or not visible")),
+                (
+                    "404",
+                    error("No statement, or the person is missing or not visible"),
+                ),
             ],
         ),
         "/api/v1/territories/{territory_id}/results" => (
-            vec![path_param("territory_id", "string", "A territory's id"), year_param()],
-            vec![("200", ok("TerritoryResultList")), ("404", error("Missing, or not visible"))],
+            vec![
+                path_param("territory_id", "string", "A territory's id"),
+                year_param(),
+            ],
+            vec![
+                ("200", ok("TerritoryResultList")),
+                ("404", error("Missing, or not visible")),
+            ],
         ),
         "/api/v1/imports" => (
             vec![],
@@ -72,21 +90,23 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
         ),
         "/api/v1/openapi.json" => (
             vec![],
-            vec![("200", json!({"description": "This document", "content": {"application/json": {}}}))],
+            vec![(
+                "200",
+                json!({"description": "This document", "content": {"application/json": {}}}),
+            )],
         ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }
 
 fn schemas() -> J {
-    let money = json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "examples": ["1250.00"]});
+    let money =
+        json!({"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "examples": ["1250.00"]});
     let ratio = json!({"type": ["string", "null"], "pattern": "^-?[0-9]+\\.[0-9]{6}$", "examples": ["1.125000"]});
     let id = json!({"type": "string"});
     let opt_id = json!({"type": ["string", "null"]});
     let int = json!({"type": "integer"});
-    let list = |key: &str, item: &str| {
-        json!({"type": "object", "required": [key], "properties": {key: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}})
-    };
+    let list = |key: &str, item: &str| json!({"type": "object", "required": [key], "properties": {key: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}});
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
             "required": ["code", "message"],
@@ -129,8 +149,10 @@ pub fn document() -> J {
     let mut paths = serde_json::Map::new();
     for r in registry().iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let (parameters, responses) = detail(r.path);
-        let mut responses: serde_json::Map<String, J> =
-            responses.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut responses: serde_json::Map<String, J> = responses
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
         if r.access != Access::Public {
             responses.insert("401".into(), error("Missing or unknown bearer token"));
         }
@@ -151,9 +173,7 @@ pub fn document() -> J {
                 "type": "object", "description": "One part per dataset file, each named by its filename (transactions.csv, …)",
                 "additionalProperties": {"type": "string", "format": "binary"}}}}});
         }
-        let entry = paths
-            .entry(r.path.to_owned())
-            .or_insert_with(|| json!({}));
+        let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;
     }
     json!({

@@ -1,9 +1,9 @@
 //! Password hashes: argon2id in PHC string form, so each hash carries its own parameters and a
 //! cheaper test setting verifies the same way as the production one.
 
-use rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use rand_core::OsRng;
 
 /// The cost of new password hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -91,7 +91,10 @@ pub fn delete(ex: &mut impl Executor, id: &str) -> StoreResult<()> {
 }
 
 fn delete_hash(ex: &mut impl Executor, hash: &str) -> StoreResult<()> {
-    ex.execute("DELETE FROM sessions WHERE session_hash = $1", params![hash])?;
+    ex.execute(
+        "DELETE FROM sessions WHERE session_hash = $1",
+        params![hash],
+    )?;
     Ok(())
 }
 

@@ -146,7 +146,8 @@ pub fn create_token(
     let email = normalize_email(email);
     let mut conn = store.conn()?;
     let mut tx = conn.transaction()?;
-    let user = find_by_email(&mut tx, &email)?.ok_or_else(|| UserError::NoSuchUser(email.clone()))?;
+    let user =
+        find_by_email(&mut tx, &email)?.ok_or_else(|| UserError::NoSuchUser(email.clone()))?;
     let token = format!("atn_{}", random_hex(32));
     let row = tx.query_one(
         "INSERT INTO api_tokens (user_id, name, token_hash, created_at)

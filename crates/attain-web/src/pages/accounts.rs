@@ -192,7 +192,11 @@ pub async fn show_account(
 fn person_link(viewer: &Viewer, id: Option<String>, name: Option<String>) -> Option<Link> {
     match (id, name) {
         (Some(id), Some(name)) => Some(Link {
-            href: if viewer.can_see_person(&id) { format!("/people/{id}") } else { String::new() },
+            href: if viewer.can_see_person(&id) {
+                format!("/people/{id}")
+            } else {
+                String::new()
+            },
             text: name,
         }),
         _ => None,
@@ -296,8 +300,13 @@ fn account_page(
         territory: a.opt_string(4)?.unwrap_or_default(),
         owner: person_link(viewer, owner_id, a.opt_string(6)?),
         key: !a.value(7).is_null() && a.bool(7)?,
-        employees: a.opt_int(8)?.map(|n| crate::fmt::group(n.unsigned_abs())).unwrap_or_default(),
-        revenue: a.opt_int(9)?.map(|c| money_whole(attain_domain::Money::from_cents(c), cur)),
+        employees: a
+            .opt_int(8)?
+            .map(|n| crate::fmt::group(n.unsigned_abs()))
+            .unwrap_or_default(),
+        revenue: a
+            .opt_int(9)?
+            .map(|c| money_whole(attain_domain::Money::from_cents(c), cur)),
         name,
         contacts,
         buyer_met,

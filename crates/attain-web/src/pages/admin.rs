@@ -18,7 +18,11 @@ pub async fn read_files(mut form: Multipart) -> Result<Vec<(String, Vec<u8>)>, F
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(Fail::BadRequest(format!("the upload could not be read: {e}"))),
+            Err(e) => {
+                return Err(Fail::BadRequest(format!(
+                    "the upload could not be read: {e}"
+                )));
+            }
         };
         let Some(name) = field.file_name().map(base_name) else {
             continue;
@@ -37,7 +41,11 @@ pub async fn read_files(mut form: Multipart) -> Result<Vec<(String, Vec<u8>)>, F
 
 /// Returns the last component of a client-side path (`C:\data\people.csv` → `people.csv`).
 fn base_name(name: &str) -> String {
-    name.rsplit(['/', '\\']).next().unwrap_or(name).trim().to_owned()
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_owned()
 }
 
 /// What an import did, for the page and the API.
@@ -58,9 +66,9 @@ pub fn run_import(
     match attain_dataset::import(store, &source, actor, &NoProgress) {
         Ok(report) => Ok(Imported::Done(report.files)),
         Err(ImportError::Invalid(errors)) => Ok(Imported::Refused(errors)),
-        Err(ImportError::Io { file, cause }) => {
-            Ok(Imported::Refused(vec![format!("{file}: cannot be read: {cause}")]))
-        }
+        Err(ImportError::Io { file, cause }) => Ok(Imported::Refused(vec![format!(
+            "{file}: cannot be read: {cause}"
+        )])),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }
@@ -152,7 +160,10 @@ pub async fn submit_import(
                 ),
                 Imported::Refused(errors) => (
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("Nothing was imported: the files have {} problem(s).", errors.len()),
+                    format!(
+                        "Nothing was imported: the files have {} problem(s).",
+                        errors.len()
+                    ),
                     errors,
                     Vec::new(),
                 ),
@@ -251,8 +262,12 @@ pub async fn list_audit(
                 pairs.push(("page", p.to_string()));
                 format!("/admin/audit{}", query_string(&pairs))
             });
-            let (entries, _) =
-                audit::list(&mut conn, &filter, AUDIT_PER_PAGE, pager.offset(AUDIT_PER_PAGE))?;
+            let (entries, _) = audit::list(
+                &mut conn,
+                &filter,
+                AUDIT_PER_PAGE,
+                pager.offset(AUDIT_PER_PAGE),
+            )?;
             let (entities, actors) = audit::choices(&mut conn)?;
             let rows = entries
                 .into_iter()

@@ -126,7 +126,10 @@ impl Months {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.actual.iter().chain(&self.target).all(|r| r.iter().all(|v| *v == 0))
+        self.actual
+            .iter()
+            .chain(&self.target)
+            .all(|r| r.iter().all(|v| *v == 0))
     }
 }
 
@@ -402,7 +405,10 @@ fn company_home(
             match (root, &viewer.person_id) {
                 (Some(r), _) if viewer.can_see_territory(&r) => r,
                 (_, Some(p)) => ex
-                    .query_opt("SELECT territory_id FROM people WHERE person_id = $1", params![p])?
+                    .query_opt(
+                        "SELECT territory_id FROM people WHERE person_id = $1",
+                        params![p],
+                    )?
                     .and_then(|r| r.opt_string(0).ok().flatten())
                     .unwrap_or_default(),
                 _ => String::new(),

@@ -46,7 +46,14 @@ pub async fn show_signin(
     if viewer.is_some() {
         return Ok(Redirect::to(&safe_next(&q.next)).into_response());
     }
-    Ok(form(&state, &headers, safe_next(&q.next), String::new(), String::new(), StatusCode::OK)?)
+    Ok(form(
+        &state,
+        &headers,
+        safe_next(&q.next),
+        String::new(),
+        String::new(),
+        StatusCode::OK,
+    )?)
 }
 
 /// Renders the form, keeping (or setting) the pre-session CSRF cookie.
