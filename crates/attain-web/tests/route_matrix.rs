@@ -1,0 +1,271 @@
+//! Every route, for every role and for an anonymous visitor, answers the expected status. The
+//! table below must list exactly the routes of the registry: adding a route without deciding
+//! who may use it fails this test. A second test checks that no route is added to the router
+//! outside the registry.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Browser, TestApp};
+use std::collections::BTreeSet;
+
+/// The callers, in the order of the status columns below.
+const CALLERS: [Option<&str>; 6] = [
+    None,
+    Some("r1@x.test"),
+    Some("m1@x.test"),
+    Some("dir@x.test"),
+    Some("exec@x.test"),
+    Some("ops@x.test"),
+];
+
+/// One route: method, registry pattern, the concrete request, and the status for each caller
+/// (anonymous, rep, manager, director, executive, sales ops).
+struct Case {
+    method: &'static str,
+    pattern: &'static str,
+    uri: &'static str,
+    expect: [u16; 6],
+}
+
+const fn case(
+    method: &'static str,
+    pattern: &'static str,
+    uri: &'static str,
+    expect: [u16; 6],
+) -> Case {
+    Case {
+        method,
+        pattern,
+        uri,
+        expect,
+    }
+}
+
+/// Pages: anonymous visitors are sent to sign in (303).
+const SIGNED_IN_PAGE: [u16; 6] = [303, 200, 200, 200, 200, 200];
+/// API: anonymous callers get 401.
+const SIGNED_IN_API: [u16; 6] = [401, 200, 200, 200, 200, 200];
+const PUBLIC: [u16; 6] = [200; 6];
+
+fn cases() -> Vec<Case> {
+    vec![
+        case("GET", "/health", "/health", PUBLIC),
+        case("GET", "/static/{file}", "/static/app.css", PUBLIC),
+        case("GET", "/signin", "/signin", [200, 303, 303, 303, 303, 303]),
+        // Wrong credentials, a valid CSRF token: refused for everyone.
+        case("POST", "/signin", "/signin", [401; 6]),
+        case("GET", "/", "/", SIGNED_IN_PAGE),
+        case("GET", "/people", "/people", SIGNED_IN_PAGE),
+        case("GET", "/people/{person_id}", "/people/r1", SIGNED_IN_PAGE),
+        case("GET", "/territories", "/territories", SIGNED_IN_PAGE),
+        case("GET", "/accounts", "/accounts", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/accounts/{account_id}",
+            "/accounts/a1",
+            SIGNED_IN_PAGE,
+        ),
+        case("GET", "/profile", "/profile", SIGNED_IN_PAGE),
+        case("POST", "/profile/tokens", "/profile/tokens", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/admin/import",
+            "/admin/import",
+            [303, 403, 403, 403, 403, 200],
+        ),
+        // No file chosen: sales ops gets the form back with a message (400).
+        case(
+            "POST",
+            "/admin/import",
+            "/admin/import",
+            [303, 403, 403, 403, 403, 400],
+        ),
+        case(
+            "GET",
+            "/admin/audit",
+            "/admin/audit",
+            [303, 403, 403, 403, 403, 200],
+        ),
+        case("GET", "/api/v1/me", "/api/v1/me", SIGNED_IN_API),
+        case("GET", "/api/v1/people", "/api/v1/people", SIGNED_IN_API),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}",
+            "/api/v1/people/r1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/credits",
+            "/api/v1/people/r1/credits?year=2026",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/payouts",
+            "/api/v1/people/r1/payouts?year=2026",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/statements/{year}/{month}",
+            "/api/v1/people/r1/statements/2026/1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/territories/{territory_id}/results",
+            "/api/v1/territories/east1/results?year=2026",
+            SIGNED_IN_API,
+        ),
+        // No file sent: sales ops gets 400.
+        case(
+            "POST",
+            "/api/v1/imports",
+            "/api/v1/imports",
+            [401, 403, 403, 403, 403, 400],
+        ),
+        case(
+            "GET",
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json",
+            PUBLIC,
+        ),
+        // Last, as it ends the session: anonymous visitors are sent to sign in, others signed out.
+        case("POST", "/signout", "/signout", [303; 6]),
+    ]
+}
+
+#[test]
+fn the_matrix_lists_exactly_the_routes_of_the_registry() {
+    let registry: BTreeSet<(String, String)> = attain_web::routes::registry()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let table: BTreeSet<(String, String)> = cases()
+        .iter()
+        .map(|c| (c.method.to_owned(), c.pattern.to_owned()))
+        .collect();
+    let missing: Vec<_> = registry.difference(&table).collect();
+    let extra: Vec<_> = table.difference(&registry).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an expected status here: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "expected statuses for routes that do not exist: {extra:?}"
+    );
+    assert_eq!(cases().len(), registry.len(), "a route is listed twice");
+}
+
+#[test]
+fn no_route_reaches_the_router_except_through_the_registry() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    let mut stack = vec![src];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let is_registry = path.ends_with("routes.rs");
+            for needle in [
+                ".route(",
+                ".nest(",
+                ".merge(",
+                ".route_service(",
+                ".nest_service(",
+                "Router::new(",
+            ] {
+                let allowed = is_registry && matches!(needle, ".route(" | "Router::new(");
+                if text.contains(needle) && !allowed {
+                    offenders.push(format!("{}: {needle}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "routes added outside the registry: {offenders:?}"
+    );
+}
+
+#[test]
+fn every_route_answers_every_role_as_its_rule_says() {
+    for app in TestApp::all() {
+        app.results();
+        app.run(async {
+            let mut failures = Vec::new();
+            for (i, caller) in CALLERS.iter().enumerate() {
+                let browser = match caller {
+                    Some(email) => Some(app.sign_in(email).await),
+                    None => None,
+                };
+                // Anonymous visitors post with a valid pre-session CSRF token.
+                let (pre_cookie, pre_csrf) = app.signin_form().await;
+                for c in cases() {
+                    let status =
+                        request(&app, &c, i, browser.as_ref(), &pre_cookie, &pre_csrf).await;
+                    if status.as_u16() != c.expect[i] {
+                        failures.push(format!(
+                            "{} {} as {}: expected {}, got {}",
+                            c.method,
+                            c.uri,
+                            caller.unwrap_or("anonymous"),
+                            c.expect[i],
+                            status
+                        ));
+                    }
+                }
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        });
+    }
+}
+
+async fn request(
+    app: &TestApp,
+    c: &Case,
+    n: usize,
+    who: Option<&Browser>,
+    pre_cookie: &str,
+    pre_csrf: &str,
+) -> StatusCode {
+    let (cookie, csrf) = match who {
+        Some(b) => (b.cookie.clone(), b.csrf.clone()),
+        None => (pre_cookie.to_owned(), pre_csrf.to_owned()),
+    };
+    let mut req = Request::builder()
+        .method(c.method)
+        .uri(c.uri)
+        .header(header::COOKIE, &cookie);
+    let body = if c.method == "POST" {
+        req = req.header("x-csrf-token", &csrf);
+        if c.uri.ends_with("import") || c.uri.ends_with("imports") {
+            let (ct, body) = common::multipart(&[], Some(&csrf));
+            req = req.header(header::CONTENT_TYPE, ct);
+            Body::from(body)
+        } else {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            // A different unknown email per caller, so the throttle never kicks in here.
+            let email = format!("nobody{n}@x.test");
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("email", email.as_str()),
+                ("password", "nope-nope-nope"),
+                ("name", "matrix"),
+            ];
+            Body::from(serde_urlencoded::to_string(fields).unwrap())
+        }
+    } else {
+        Body::empty()
+    };
+    app.send(req.body(body).unwrap()).await.status
+}
