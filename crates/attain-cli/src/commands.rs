@@ -2,7 +2,7 @@
 //! stderr with an exit code (see `EXIT_CODES`).
 
 use crate::progress::Bar;
-use crate::{Cli, Command};
+use crate::{Cli, Command, TokenCommand, UserCommand};
 use attain_dataset::{ImportError, Source};
 use attain_store::Store;
 use std::path::Path;
@@ -30,6 +30,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Import { dir } => import(&cli.db, &dir),
         Command::Export { dir } => export(&cli.db, &dir),
+        Command::Serve { bind, secure_cookies } => serve(&cli.db, bind, secure_cookies),
+        Command::User { command: UserCommand::Add { email, role, person } } => {
+            user_add(&cli.db, &email, &role, person.as_deref())
+        }
+        Command::Token { command: TokenCommand::Create { email, name } } => {
+            token_create(&cli.db, &email, &name)
+        }
         Command::Gen { dir, people, transactions, seed, year } => {
             let options = attain_dataset::synth::Options { people, transactions, seed, year };
             let summary = attain_dataset::synth::generate(&dir, &options, &Bar::for_terminal())
@@ -80,4 +87,82 @@ fn export(db: &str, dir: &Path) -> Result<(), Failure> {
         println!("{file:<22} {rows:>9} rows");
     }
     Ok(())
+}
+
+/// Who the command line acts as, for the audit log.
+fn cli_actor() -> String {
+    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
+fn serve(db: &str, bind: std::net::SocketAddr, secure_cookies: bool) -> Result<(), Failure> {
+    let store = open(db)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::environment(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async {
+        let config = attain_web::Config { bind, secure_cookies, ..attain_web::Config::default() };
+        let server = attain_web::build(store, config)
+            .await
+            .map_err(|e| Failure::environment(format!("cannot listen on {bind}: {e}")))?;
+        let addr = server.local_addr().map_err(Failure::environment)?;
+        println!("Attain is serving on http://{addr}  (Ctrl-C to stop)");
+        attain_web::serve(server, attain_web::shutdown_signal())
+            .await
+            .map_err(|e| Failure::environment(format!("the server stopped: {e}")))
+    })
+}
+
+/// Returns the password piped on stdin (its first line), or `None` when stdin is a terminal.
+fn piped_password() -> Result<Option<String>, Failure> {
+    use std::io::{IsTerminal, Read};
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::environment(format!("cannot read the password from stdin: {e}")))?;
+    let line = text.lines().next().unwrap_or("").to_owned();
+    if line.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(line))
+}
+
+fn user_add(db: &str, email: &str, role: &str, person: Option<&str>) -> Result<(), Failure> {
+    use attain_web::auth::users::{self, UserError};
+    let role = attain_domain::vocab::Role::parse(role)
+        .map_err(|e| Failure { lines: vec![format!("error: --role: {e}")], code: 2 })?;
+    let piped = piped_password()?;
+    let password = piped.clone().unwrap_or_else(attain_web::auth::password::generate);
+    let store = open(db)?;
+    let strength = attain_web::PasswordStrength::Strong;
+    match users::add_user(&store, email, role, person, &password, strength, &cli_actor()) {
+        Ok(_) => {
+            let who = person.map(|p| format!(", acting as {p}")).unwrap_or_default();
+            println!("created the sign-in {} ({role}{who})", email.trim().to_lowercase());
+            if piped.is_none() {
+                println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        Err(UserError::Store(e)) => Err(Failure::environment(e)),
+        Err(e) => Err(Failure::refused(vec![format!("error: {e}")])),
+    }
+}
+
+fn token_create(db: &str, email: &str, name: &str) -> Result<(), Failure> {
+    use attain_web::auth::users::{self, UserError};
+    let store = open(db)?;
+    match users::create_token(&store, email, name, &cli_actor()) {
+        Ok(token) => {
+            println!("{token}");
+            eprintln!("This token is shown once; keep it somewhere safe.");
+            Ok(())
+        }
+        Err(UserError::Store(e)) => Err(Failure::environment(e)),
+        Err(e) => Err(Failure::refused(vec![format!("error: {e}")])),
+    }
 }

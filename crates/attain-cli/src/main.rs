@@ -36,6 +36,25 @@ pub enum Command {
         /// The folder to write (created if missing).
         dir: PathBuf,
     },
+    /// Serve the web application and the JSON API until Ctrl-C or SIGTERM.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Mark session cookies Secure (when Attain is reached over HTTPS, e.g. behind a proxy).
+        #[arg(long, env = "ATTAIN_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Manage sign-ins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Write a synthetic company of any size; the same seed gives the same bytes.
     Gen {
         /// The folder to write (created if missing).
@@ -55,6 +74,38 @@ pub enum Command {
     },
 }
 
+/// The `user` commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a sign-in. The password is read from stdin when it is piped, else generated and
+    /// printed once.
+    Add {
+        /// The email address used to sign in.
+        #[arg(long)]
+        email: String,
+        /// rep, manager, director, executive or sales_ops.
+        #[arg(long)]
+        role: String,
+        /// The person of the company (people.csv person_id) this sign-in acts as.
+        #[arg(long)]
+        person: Option<String>,
+    },
+}
+
+/// The `token` commands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token for a sign-in and print it once (only a hash is kept).
+    Create {
+        /// The sign-in's email.
+        #[arg(long)]
+        email: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -66,7 +117,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ATTAIN_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| {
+                    // A server logs its requests; the other commands stay quiet.
+                    let level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+                    tracing_subscriber::EnvFilter::new(level)
+                }),
         )
         .with_writer(std::io::stderr)
         .init();
