@@ -21,7 +21,10 @@ impl Failure {
 
     /// The database or a file could not be used.
     fn environment(line: impl std::fmt::Display) -> Failure {
-        Failure { lines: vec![format!("error: {line}")], code: 3 }
+        Failure {
+            lines: vec![format!("error: {line}")],
+            code: 3,
+        }
     }
 }
 
@@ -30,15 +33,34 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Import { dir } => import(&cli.db, &dir),
         Command::Export { dir } => export(&cli.db, &dir),
-        Command::Serve { bind, secure_cookies } => serve(&cli.db, bind, secure_cookies),
-        Command::User { command: UserCommand::Add { email, role, person } } => {
-            user_add(&cli.db, &email, &role, person.as_deref())
-        }
-        Command::Token { command: TokenCommand::Create { email, name } } => {
-            token_create(&cli.db, &email, &name)
-        }
-        Command::Gen { dir, people, transactions, seed, year } => {
-            let options = attain_dataset::synth::Options { people, transactions, seed, year };
+        Command::Serve {
+            bind,
+            secure_cookies,
+        } => serve(&cli.db, bind, secure_cookies),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    person,
+                },
+        } => user_add(&cli.db, &email, &role, person.as_deref()),
+        Command::Token {
+            command: TokenCommand::Create { email, name },
+        } => token_create(&cli.db, &email, &name),
+        Command::Gen {
+            dir,
+            people,
+            transactions,
+            seed,
+            year,
+        } => {
+            let options = attain_dataset::synth::Options {
+                people,
+                transactions,
+                seed,
+                year,
+            };
             let summary = attain_dataset::synth::generate(&dir, &options, &Bar::for_terminal())
                 .map_err(Failure::environment)?;
             println!("{summary}");
@@ -53,12 +75,18 @@ fn open(url: &str) -> Result<Store, Failure> {
 
 fn import(db: &str, dir: &Path) -> Result<(), Failure> {
     if !dir.is_dir() {
-        return Err(Failure::environment(format!("{} is not a folder", dir.display())));
+        return Err(Failure::environment(format!(
+            "{} is not a folder",
+            dir.display()
+        )));
     }
     let source = Source::from_dir(dir)
         .map_err(|e| Failure::environment(format!("cannot read {}: {e}", dir.display())))?;
     let store = open(db)?;
-    let actor = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    let actor = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
     match attain_dataset::import(&store, &source, &actor, &Bar::for_terminal()) {
         Ok(report) => {
             for f in &report.files {
@@ -72,8 +100,14 @@ fn import(db: &str, dir: &Path) -> Result<(), Failure> {
         Err(ImportError::Invalid(errors)) => {
             let mut lines = errors;
             let n = lines.len();
-            let more = if n >= attain_dataset::import::MAX_ERRORS { " (the first 100 are shown)" } else { "" };
-            lines.push(format!("error: the dataset has {n} problem(s){more}; nothing was imported"));
+            let more = if n >= attain_dataset::import::MAX_ERRORS {
+                " (the first 100 are shown)"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "error: the dataset has {n} problem(s){more}; nothing was imported"
+            ));
             Err(Failure::refused(lines))
         }
         Err(e) => Err(Failure::environment(e)),
@@ -82,7 +116,8 @@ fn import(db: &str, dir: &Path) -> Result<(), Failure> {
 
 fn export(db: &str, dir: &Path) -> Result<(), Failure> {
     let store = open(db)?;
-    let report = attain_dataset::export_dir(&store, dir, &Bar::for_terminal()).map_err(Failure::environment)?;
+    let report = attain_dataset::export_dir(&store, dir, &Bar::for_terminal())
+        .map_err(Failure::environment)?;
     for (file, rows) in &report.files {
         println!("{file:<22} {rows:>9} rows");
     }
@@ -91,7 +126,10 @@ fn export(db: &str, dir: &Path) -> Result<(), Failure> {
 
 /// Who the command line acts as, for the audit log.
 fn cli_actor() -> String {
-    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
 }
 
 fn serve(db: &str, bind: std::net::SocketAddr, secure_cookies: bool) -> Result<(), Failure> {
@@ -101,7 +139,11 @@ fn serve(db: &str, bind: std::net::SocketAddr, secure_cookies: bool) -> Result<(
         .build()
         .map_err(|e| Failure::environment(format!("cannot start the server: {e}")))?;
     runtime.block_on(async {
-        let config = attain_web::Config { bind, secure_cookies, ..attain_web::Config::default() };
+        let config = attain_web::Config {
+            bind,
+            secure_cookies,
+            ..attain_web::Config::default()
+        };
         let server = attain_web::build(store, config)
             .await
             .map_err(|e| Failure::environment(format!("cannot listen on {bind}: {e}")))?;
@@ -133,16 +175,33 @@ fn piped_password() -> Result<Option<String>, Failure> {
 
 fn user_add(db: &str, email: &str, role: &str, person: Option<&str>) -> Result<(), Failure> {
     use attain_web::auth::users::{self, UserError};
-    let role = attain_domain::vocab::Role::parse(role)
-        .map_err(|e| Failure { lines: vec![format!("error: --role: {e}")], code: 2 })?;
+    let role = attain_domain::vocab::Role::parse(role).map_err(|e| Failure {
+        lines: vec![format!("error: --role: {e}")],
+        code: 2,
+    })?;
     let piped = piped_password()?;
-    let password = piped.clone().unwrap_or_else(attain_web::auth::password::generate);
+    let password = piped
+        .clone()
+        .unwrap_or_else(attain_web::auth::password::generate);
     let store = open(db)?;
     let strength = attain_web::PasswordStrength::Strong;
-    match users::add_user(&store, email, role, person, &password, strength, &cli_actor()) {
+    match users::add_user(
+        &store,
+        email,
+        role,
+        person,
+        &password,
+        strength,
+        &cli_actor(),
+    ) {
         Ok(_) => {
-            let who = person.map(|p| format!(", acting as {p}")).unwrap_or_default();
-            println!("created the sign-in {} ({role}{who})", email.trim().to_lowercase());
+            let who = person
+                .map(|p| format!(", acting as {p}"))
+                .unwrap_or_default();
+            println!(
+                "created the sign-in {} ({role}{who})",
+                email.trim().to_lowercase()
+            );
             if piped.is_none() {
                 println!("password (shown once): {password}");
             }
