@@ -497,13 +497,13 @@ async fn checked_body(req: Request, expected: &str, limit: usize) -> Result<Requ
         let probe = Request::builder()
             .header(header::CONTENT_TYPE, &content_type)
             .body(Body::from(bytes.clone()));
-        if let Ok(probe) = probe {
-            if let Ok(mut form) = Multipart::from_request(probe, &()).await {
-                while let Ok(Some(field)) = form.next_field().await {
-                    if field.name() == Some("csrf") {
-                        submitted = field.text().await.ok();
-                        break;
-                    }
+        if let Ok(probe) = probe
+            && let Ok(mut form) = Multipart::from_request(probe, &()).await
+        {
+            while let Ok(Some(field)) = form.next_field().await {
+                if field.name() == Some("csrf") {
+                    submitted = field.text().await.ok();
+                    break;
                 }
             }
         }

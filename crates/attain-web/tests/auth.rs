@@ -3,7 +3,7 @@
 
 mod common;
 
-use attain_store::{Executor, params};
+use attain_store::params;
 use axum::http::StatusCode;
 use common::{PASSWORD, TestApp};
 

@@ -461,12 +461,12 @@ fn company_home(
         let (actual, target) = (r.int(3)?, r.int(4)?);
         if t == node {
             node_months.add(month, metric, actual, target);
-        } else if month <= i64::from(through) {
-            if let Some(i) = metric_index(metric) {
-                let e = &mut sums.entry(t).or_default()[i];
-                e.0 += actual;
-                e.1 += target;
-            }
+        } else if month <= i64::from(through)
+            && let Some(i) = metric_index(metric)
+        {
+            let e = &mut sums.entry(t).or_default()[i];
+            e.0 += actual;
+            e.1 += target;
         }
     }
     let cur = &company.currency;

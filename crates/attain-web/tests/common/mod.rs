@@ -346,7 +346,7 @@ impl TestApp {
 
     /// Writes calculation results for r1 (and the east1 territory) in fiscal 2026.
     pub fn results(&self) {
-        self.with_db(|s| Self::write_results(s));
+        self.with_db(Self::write_results);
     }
 
     fn write_results(store: &attain_store::Store) {
