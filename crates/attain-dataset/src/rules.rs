@@ -34,13 +34,11 @@ pub fn check_row(
     _present: &[bool],
     problems: &mut Vec<(&'static str, String)>,
 ) {
-    match spec.name {
-        "transactions" => {
-            if cell(spec, row, "owner_id").is_null() && cell(spec, row, "reverses_id").is_null() {
-                problems.push(("owner_id", "is required unless reverses_id is given".into()));
-            }
-        }
-        _ => {}
+    if spec.name == "transactions"
+        && cell(spec, row, "owner_id").is_null()
+        && cell(spec, row, "reverses_id").is_null()
+    {
+        problems.push(("owner_id", "is required unless reverses_id is given".into()));
     }
 }
 
