@@ -9,14 +9,17 @@
 use crate::progress::Progress;
 use crate::rules::{self, Problem};
 use crate::source::{Source, SourceFile};
-use crate::spec::{FILES, FileSpec, Kind};
+use crate::spec::{FILES, FileSpec};
 use attain_store::{Executor, Store, StoreError, Tx, Value};
 use std::collections::{HashMap, HashSet};
 
 /// The most problems one import reports.
 pub const MAX_ERRORS: usize = 100;
-/// Rows written per statement.
+/// Rows read, checked and written together.
 const BATCH: usize = 500;
+/// A file larger than this, going into an empty table, is bulk-loaded with its table's
+/// secondary indexes built at the end.
+const BULK_BYTES: u64 = 4 << 20;
 
 /// What one file of an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -112,7 +115,10 @@ pub fn import(
             let known: Vec<String> = FILES.iter().map(FileSpec::file_name).collect();
             errors.file(
                 &f.name,
-                format!("is not a dataset file; the dataset files are {}", known.join(", ")),
+                format!(
+                    "is not a dataset file; the dataset files are {}",
+                    known.join(", ")
+                ),
             );
         }
     }
@@ -120,7 +126,9 @@ pub fn import(
     let mut tx = conn.transaction()?;
     let mut report = ImportReport::default();
     for spec in FILES {
-        let Some(file) = source.get(&spec.file_name()) else { continue };
+        let Some(file) = source.get(&spec.file_name()) else {
+            continue;
+        };
         if errors.full() {
             break;
         }
@@ -151,7 +159,13 @@ fn write_audit(tx: &mut Tx<'_>, actor: &str, report: &ImportReport) -> Result<()
         &[
             chrono::Utc::now().into(),
             actor.into(),
-            report.files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>().join(" ").into(),
+            report
+                .files
+                .iter()
+                .map(|f| f.file.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into(),
             after.into(),
         ],
     )?;
@@ -179,13 +193,24 @@ fn report_problems(
 
 /// Returns the first line of `file` whose cells equal every `(column, text)` pair.
 fn locate(file: &SourceFile, matches: &[(&str, String)]) -> Result<Option<u64>, ImportError> {
-    let io = |e: csv::Error| ImportError::Io { file: file.name.clone(), cause: e.to_string() };
-    let reader = file.open().map_err(|e| ImportError::Io { file: file.name.clone(), cause: e.to_string() })?;
+    let io = |e: csv::Error| ImportError::Io {
+        file: file.name.clone(),
+        cause: e.to_string(),
+    };
+    let reader = file.open().map_err(|e| ImportError::Io {
+        file: file.name.clone(),
+        cause: e.to_string(),
+    })?;
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers = csv.headers().map_err(io)?.clone();
     let idx: Option<Vec<(usize, &String)>> = matches
         .iter()
-        .map(|(c, v)| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == *c).map(|i| (i, v)))
+        .map(|(c, v)| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == *c)
+                .map(|i| (i, v))
+        })
         .collect();
     let Some(idx) = idx else { return Ok(None) };
     for rec in csv.records() {
@@ -210,6 +235,8 @@ struct FileImport<'a> {
     seen: HashSet<Vec<Value>>,
     /// References to rows of this same file, checked when the file is done.
     deferred: Vec<(usize, u64, Vec<Value>)>,
+    /// Per reference, keys already found in the store.
+    ref_cache: Vec<HashSet<Vec<Value>>>,
 }
 
 impl<'a> FileImport<'a> {
@@ -218,26 +245,43 @@ impl<'a> FileImport<'a> {
             spec,
             file,
             errors,
-            counts: FileCounts { file: spec.file_name(), ..FileCounts::default() },
+            counts: FileCounts {
+                file: spec.file_name(),
+                ..FileCounts::default()
+            },
             key_idx: spec.key_indexes(),
             present: vec![false; spec.columns.len()],
             seen: HashSet::new(),
             deferred: Vec::new(),
+            ref_cache: spec.refs.iter().map(|_| HashSet::new()).collect(),
         }
     }
 
     fn io_error(&self, e: impl ToString) -> ImportError {
-        ImportError::Io { file: self.file.name.clone(), cause: e.to_string() }
+        ImportError::Io {
+            file: self.file.name.clone(),
+            cause: e.to_string(),
+        }
     }
 
     fn run(mut self, tx: &mut Tx<'_>, progress: &dyn Progress) -> Result<FileCounts, ImportError> {
         let reader = self.file.open().map_err(|e| self.io_error(e))?;
-        let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(reader);
         let headers = csv.headers().map_err(|e| self.io_error(e))?.clone();
-        let Some(map) = self.read_header(&headers) else { return Ok(self.counts) };
+        let Some(map) = self.read_header(&headers) else {
+            return Ok(self.counts);
+        };
         let table_was_empty = tx
             .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", self.spec.name), &[])?
             .is_none();
+        // A large file into an empty table: grow the key index only, build the others at the end.
+        let suspended = if table_was_empty && self.file.size > BULK_BYTES {
+            Some(tx.suspend_indexes(self.spec.name)?)
+        } else {
+            None
+        };
         progress.start(&self.file.name, self.file.size);
         let mut batch: Vec<ParsedRow> = Vec::with_capacity(BATCH);
         let mut record = csv::StringRecord::new();
@@ -252,9 +296,11 @@ impl<'a> FileImport<'a> {
                 Err(e) => {
                     let line = e.position().map_or(0, csv::Position::line);
                     let msg = match e.kind() {
-                        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
-                            "the row has {len} fields where the header has {expected_len}"
-                        ),
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => {
+                            format!("the row has {len} fields where the header has {expected_len}")
+                        }
                         csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
                         _ => e.to_string(),
                     };
@@ -272,6 +318,9 @@ impl<'a> FileImport<'a> {
         if !batch.is_empty() && !self.errors.full() {
             self.write_batch(tx, batch, table_was_empty)?;
         }
+        if let Some(suspended) = suspended {
+            tx.restore_indexes(suspended)?;
+        }
         self.check_deferred(tx)?;
         progress.finish();
         Ok(self.counts)
@@ -281,15 +330,25 @@ impl<'a> FileImport<'a> {
     fn read_header(&mut self, headers: &csv::StringRecord) -> Option<Vec<Option<usize>>> {
         let name = self.file.name.clone();
         let expected = || {
-            self.spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            self.spec
+                .columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let mut map = Vec::with_capacity(headers.len());
         let mut ok = true;
         for (i, h) in headers.iter().enumerate() {
-            let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            };
             match self.spec.column_index(h) {
                 Some(c) if self.present[c] => {
-                    self.errors.at(&name, 1, h, "the column appears twice in the header");
+                    self.errors
+                        .at(&name, 1, h, "the column appears twice in the header");
                     ok = false;
                     map.push(None);
                 }
@@ -311,7 +370,12 @@ impl<'a> FileImport<'a> {
         }
         for (c, col) in self.spec.columns.iter().enumerate() {
             if col.required && !self.present[c] {
-                self.errors.at(&name, 1, col.name, "the required column is missing from the header");
+                self.errors.at(
+                    &name,
+                    1,
+                    col.name,
+                    "the required column is missing from the header",
+                );
                 ok = false;
             }
         }
@@ -319,7 +383,11 @@ impl<'a> FileImport<'a> {
     }
 
     /// Parses one record, reporting each bad cell; returns `None` if any cell is bad.
-    fn parse_record(&mut self, rec: &csv::StringRecord, map: &[Option<usize>]) -> Option<ParsedRow> {
+    fn parse_record(
+        &mut self,
+        rec: &csv::StringRecord,
+        map: &[Option<usize>],
+    ) -> Option<ParsedRow> {
         let line = rec.position().map_or(0, csv::Position::line);
         let mut values = vec![Value::Null; self.spec.columns.len()];
         let mut ok = true;
@@ -328,7 +396,8 @@ impl<'a> FileImport<'a> {
             let column = &self.spec.columns[c];
             if field.is_empty() {
                 if column.required {
-                    self.errors.at(&self.file.name, line, column.name, "is required and empty");
+                    self.errors
+                        .at(&self.file.name, line, column.name, "is required and empty");
                     ok = false;
                 }
                 continue;
@@ -336,7 +405,8 @@ impl<'a> FileImport<'a> {
             match column.kind.parse(field) {
                 Ok(v) => values[c] = v,
                 Err(e) => {
-                    self.errors.at(&self.file.name, line, column.name, e.to_string());
+                    self.errors
+                        .at(&self.file.name, line, column.name, e.to_string());
                     ok = false;
                 }
             }
@@ -372,19 +442,9 @@ impl<'a> FileImport<'a> {
         batch: Vec<ParsedRow>,
         table_was_empty: bool,
     ) -> Result<(), ImportError> {
-        // A key twice within one batch.
-        let mut in_batch: HashMap<Vec<Value>, u64> = HashMap::with_capacity(batch.len());
-        let mut rows = Vec::with_capacity(batch.len());
-        for row in batch {
-            let key = self.key_of(&row.values);
-            if let Some(first) = in_batch.get(&key) {
-                let msg = format!("the key {} already appears on line {first}", self.key_text(&key));
-                self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
-                continue;
-            }
-            in_batch.insert(key, row.line);
-            rows.push(row);
-        }
+        // A key twice in the file is caught where it is written: by the key's uniqueness on the
+        // fast path, by `seen` otherwise.
+        let rows = batch;
         let rows = self.check_references(tx, rows)?;
         if rows.is_empty() {
             return Ok(());
@@ -397,8 +457,12 @@ impl<'a> FileImport<'a> {
         for mut row in rows {
             let key = self.key_of(&row.values);
             if !self.seen.insert(key.clone()) {
-                let msg = format!("the key {} appears more than once in this file", self.key_text(&key));
-                self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                let msg = format!(
+                    "the key {} appears more than once in this file",
+                    self.key_text(&key)
+                );
+                self.errors
+                    .at(&self.file.name, row.line, self.spec.key[0], msg);
                 continue;
             }
             match existing.get(&key) {
@@ -424,37 +488,24 @@ impl<'a> FileImport<'a> {
         Ok(())
     }
 
-    /// Inserts rows whose keys are believed new; a key that turns out to exist is reported on
-    /// its line.
+    /// Inserts rows whose keys are believed new; a key that turns out to exist already (written
+    /// earlier in this file) is reported on its line.
     fn insert_fresh(&mut self, tx: &mut Tx<'_>, rows: Vec<ParsedRow>) -> Result<(), ImportError> {
-        let sql = insert_sql(self.spec, rows.len());
-        let params: Vec<Value> = rows.iter().flat_map(|r| r.values.iter().cloned()).collect();
-        match tx.savepoint(|tx| tx.execute(&sql, &params)) {
-            Ok(_) => {
-                self.counts.inserted += rows.len() as u64;
-                Ok(())
-            }
-            Err(e) if e.is_conflict() => {
-                // Some key was written earlier in this file: find which, row by row.
-                let one = insert_sql(self.spec, 1);
-                for row in rows {
-                    match tx.savepoint(|tx| tx.execute(&one, &row.values)) {
-                        Ok(_) => self.counts.inserted += 1,
-                        Err(e) if e.is_conflict() => {
-                            let key = self.key_of(&row.values);
-                            let msg = format!(
-                                "the key {} appears more than once in this file",
-                                self.key_text(&key)
-                            );
-                            self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
-                        }
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                Ok(())
-            }
-            Err(e) => Err(e.into()),
+        let cols: Vec<&str> = self.spec.columns.iter().map(|c| c.name).collect();
+        let values: Vec<&[Value]> = rows.iter().map(|r| r.values.as_slice()).collect();
+        let conflicts = tx.insert_rows(self.spec.name, &cols, &values)?;
+        self.counts.inserted += (rows.len() - conflicts.len()) as u64;
+        for i in conflicts {
+            let row = &rows[i];
+            let key = self.key_of(&row.values);
+            let msg = format!(
+                "the key {} appears more than once in this file",
+                self.key_text(&key)
+            );
+            self.errors
+                .at(&self.file.name, row.line, self.spec.key[0], msg);
         }
+        Ok(())
     }
 
     fn update(&mut self, tx: &mut Tx<'_>, row: &ParsedRow) -> Result<(), ImportError> {
@@ -472,7 +523,12 @@ impl<'a> FileImport<'a> {
             params.push(row.values[k].clone());
             wheres.push(format!("{} = ${}", spec.columns[k].name, params.len()));
         }
-        let sql = format!("UPDATE {} SET {} WHERE {}", spec.name, sets.join(", "), wheres.join(" AND "));
+        let sql = format!(
+            "UPDATE {} SET {} WHERE {}",
+            spec.name,
+            sets.join(", "),
+            wheres.join(" AND ")
+        );
         tx.execute(&sql, &params)?;
         Ok(())
     }
@@ -486,12 +542,9 @@ impl<'a> FileImport<'a> {
         let spec = self.spec;
         let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
         let keys: Vec<Vec<Value>> = rows.iter().map(|r| self.key_of(&r.values)).collect();
-        let (cond, params) = in_list(spec.key, &keys);
-        let sql = format!("SELECT {} FROM {} WHERE {cond}", cols.join(", "), spec.name);
-        let mut out = HashMap::new();
-        for row in tx.query(&sql, &params)? {
-            let values: Vec<Value> = row
-                .into_values()
+        let mut out = HashMap::with_capacity(keys.len());
+        for stored in tx.rows_by_keys(spec.name, &cols, spec.key, &keys)? {
+            let values: Vec<Value> = stored
                 .into_iter()
                 .zip(spec.columns)
                 .map(|(v, c)| c.kind.normalize(v))
@@ -523,10 +576,11 @@ impl<'a> FileImport<'a> {
                 })
                 .collect();
             if r.table == self.spec.name {
-                self.deferred.extend(wanted.into_iter().map(|(line, v)| (ri, line, v)));
+                self.deferred
+                    .extend(wanted.into_iter().map(|(line, v)| (ri, line, v)));
                 continue;
             }
-            let found = existing_keys(tx, r.table, r.target, wanted.iter().map(|(_, v)| v))?;
+            let found = self.known_keys(tx, ri, wanted.iter().map(|(_, v)| v))?;
             for (line, v) in wanted {
                 if !found.contains(&v) {
                     self.report_missing(ri, line, &v);
@@ -534,7 +588,42 @@ impl<'a> FileImport<'a> {
                 }
             }
         }
-        Ok(rows.into_iter().filter(|r| !bad.contains(&r.line)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|r| !bad.contains(&r.line))
+            .collect())
+    }
+
+    /// Returns the subset of `keys` that reference `ri` finds, remembering hits so that a
+    /// customer or person named on many rows is looked up once.
+    fn known_keys<'k>(
+        &mut self,
+        tx: &mut Tx<'_>,
+        ri: usize,
+        keys: impl Iterator<Item = &'k Vec<Value>>,
+    ) -> Result<HashSet<Vec<Value>>, ImportError> {
+        const CACHE_LIMIT: usize = 1 << 20;
+        let r = &self.spec.refs[ri];
+        let cache = &mut self.ref_cache[ri];
+        let mut hits = HashSet::new();
+        let mut unknown = HashSet::new();
+        for k in keys {
+            if cache.contains(k) {
+                hits.insert(k.clone());
+            } else {
+                unknown.insert(k.clone());
+            }
+        }
+        if !unknown.is_empty() {
+            let unknown: Vec<Vec<Value>> = unknown.into_iter().collect();
+            let found = tx.existing_keys(r.table, r.target, &unknown)?;
+            if cache.len() + found.len() > CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.extend(found.iter().cloned());
+            hits.extend(found);
+        }
+        Ok(hits)
     }
 
     fn report_missing(&mut self, ref_index: usize, line: u64, v: &[Value]) {
@@ -546,7 +635,11 @@ impl<'a> FileImport<'a> {
                 other => format!("{other:?}"),
             })
             .collect();
-        let msg = format!("no {} '{}' in the dataset or the store", r.noun, text.join("/"));
+        let msg = format!(
+            "no {} '{}' in the dataset or the store",
+            r.noun,
+            text.join("/")
+        );
         self.errors.at(&self.file.name, line, r.columns[0], msg);
     }
 
@@ -560,7 +653,8 @@ impl<'a> FileImport<'a> {
                 if wanted.is_empty() {
                     continue;
                 }
-                let found = existing_keys(tx, r.table, r.target, wanted.iter().map(|(_, _, v)| v))?;
+                let keys: Vec<Vec<Value>> = wanted.iter().map(|(_, _, v)| v.clone()).collect();
+                let found = tx.existing_keys(r.table, r.target, &keys)?;
                 for (_, line, v) in wanted {
                     if !found.contains(v) {
                         self.report_missing(ri, *line, v);
@@ -570,77 +664,4 @@ impl<'a> FileImport<'a> {
         }
         Ok(())
     }
-}
-
-/// Returns which of `keys` exist in `table` as values of `columns`.
-pub fn existing_keys<'k>(
-    tx: &mut Tx<'_>,
-    table: &str,
-    columns: &[&str],
-    keys: impl Iterator<Item = &'k Vec<Value>>,
-) -> Result<HashSet<Vec<Value>>, StoreError> {
-    let distinct: Vec<Vec<Value>> = keys.cloned().collect::<HashSet<_>>().into_iter().collect();
-    let mut found = HashSet::new();
-    let spec = crate::spec::file_spec(table);
-    for chunk in distinct.chunks(BATCH) {
-        let (cond, params) = in_list(columns, chunk);
-        let sql = format!("SELECT DISTINCT {} FROM {table} WHERE {cond}", columns.join(", "));
-        for row in tx.query(&sql, &params)? {
-            let values = row
-                .into_values()
-                .into_iter()
-                .zip(columns)
-                .map(|(v, c)| match spec.and_then(|s| s.column_index(c)) {
-                    Some(i) => spec.map_or(Kind::Text, |s| s.columns[i].kind).normalize(v),
-                    None => v,
-                })
-                .collect();
-            found.insert(values);
-        }
-    }
-    Ok(found)
-}
-
-/// Returns a condition `(a, b) IN (VALUES ($1, $2), …)` (or `a IN ($1, …)`) and its parameters.
-fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
-    let mut params = Vec::with_capacity(keys.len() * columns.len());
-    let mut tuples = Vec::with_capacity(keys.len());
-    for key in keys {
-        let mut slots = Vec::with_capacity(key.len());
-        for v in key {
-            params.push(v.clone());
-            slots.push(format!("${}", params.len()));
-        }
-        tuples.push(if columns.len() == 1 { slots.remove(0) } else { format!("({})", slots.join(", ")) });
-    }
-    if keys.is_empty() {
-        return ("1 = 0".to_owned(), params);
-    }
-    let cond = if columns.len() == 1 {
-        format!("{} IN ({})", columns[0], tuples.join(", "))
-    } else {
-        format!("({}) IN (VALUES {})", columns.join(", "), tuples.join(", "))
-    };
-    (cond, params)
-}
-
-/// Returns `INSERT INTO table (all columns) VALUES (…), …` for `rows` rows.
-fn insert_sql(spec: &FileSpec, rows: usize) -> String {
-    let cols: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
-    let width = cols.len();
-    let mut sql = format!("INSERT INTO {} ({}) VALUES ", spec.name, cols.join(", "));
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..width {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", r * width + c + 1));
-        }
-        sql.push(')');
-    }
-    sql
 }

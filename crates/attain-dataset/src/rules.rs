@@ -21,7 +21,9 @@ pub struct Problem {
 
 /// Returns the value of the named column of a parsed row.
 pub fn cell<'r>(spec: &FileSpec, row: &'r ParsedRow, column: &str) -> &'r Value {
-    let i = spec.column_index(column).expect("rules name columns of the spec");
+    let i = spec
+        .column_index(column)
+        .expect("rules name columns of the spec");
     &row.values[i]
 }
 
@@ -32,13 +34,11 @@ pub fn check_row(
     _present: &[bool],
     problems: &mut Vec<(&'static str, String)>,
 ) {
-    match spec.name {
-        "transactions" => {
-            if cell(spec, row, "owner_id").is_null() && cell(spec, row, "reverses_id").is_null() {
-                problems.push(("owner_id", "is required unless reverses_id is given".into()));
-            }
-        }
-        _ => {}
+    if spec.name == "transactions"
+        && cell(spec, row, "owner_id").is_null()
+        && cell(spec, row, "reverses_id").is_null()
+    {
+        problems.push(("owner_id", "is required unless reverses_id is given".into()));
     }
 }
 

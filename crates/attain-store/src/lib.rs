@@ -1,6 +1,7 @@
 //! Attain's store: a connection pool on SQLite (embedded, the default) or PostgreSQL, chosen from
 //! the URL; one dialect of SQL that runs on both; embedded migrations; and the store error.
 
+mod bulk;
 mod error;
 mod migrate;
 mod pg;
@@ -10,6 +11,7 @@ mod value;
 
 pub mod testing;
 
+pub use bulk::SuspendedIndexes;
 pub use error::{StoreError, StoreResult};
 pub use pool::{Backend, Conn, Executor, Store, Tx};
 pub use value::{Row, Value};

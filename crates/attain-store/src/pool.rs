@@ -54,13 +54,14 @@ impl Store {
             cause,
         };
         let pool = if let Some(path) = sqlite_path(url) {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if !dir.exists() {
-                    return Err(open_err(format!(
-                        "the folder {} does not exist",
-                        dir.display()
-                    )));
-                }
+            if let Some(dir) = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+            {
+                return Err(open_err(format!(
+                    "the folder {} does not exist",
+                    dir.display()
+                )));
             }
             let manager = SqliteManager { path };
             let pool = r2d2::Pool::builder()
@@ -107,7 +108,7 @@ impl Store {
     pub fn conn(&self) -> StoreResult<Conn> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Conn::Sqlite(p.get()?),
-            Pool::Postgres(p) => Conn::Postgres(p.get()?),
+            Pool::Postgres(p) => Conn::Postgres(Box::new(p.get()?)),
         })
     }
 }
@@ -131,7 +132,7 @@ pub enum Conn {
     #[doc(hidden)]
     Sqlite(r2d2::PooledConnection<SqliteManager>),
     #[doc(hidden)]
-    Postgres(r2d2::PooledConnection<PgManager>),
+    Postgres(Box<r2d2::PooledConnection<PgManager>>),
 }
 
 /// A transaction: committed by [`Tx::commit`], rolled back when dropped without it.
@@ -151,7 +152,7 @@ impl Conn {
                 Tx::Sqlite(c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
             }
             Conn::Postgres(c) => {
-                let pg::PgConn { client, cache } = &mut **c;
+                let pg::PgConn { client, cache } = &mut ***c;
                 Tx::Postgres(client.transaction()?, cache)
             }
         })
@@ -241,7 +242,7 @@ impl Executor for Conn {
         match self {
             Conn::Sqlite(c) => sqlite::query(c, sql, params),
             Conn::Postgres(c) => {
-                let pg::PgConn { client, cache } = &mut **c;
+                let pg::PgConn { client, cache } = &mut ***c;
                 pg::query(client, cache, sql, params)
             }
         }
@@ -251,7 +252,7 @@ impl Executor for Conn {
         match self {
             Conn::Sqlite(c) => sqlite::execute(c, sql, params),
             Conn::Postgres(c) => {
-                let pg::PgConn { client, cache } = &mut **c;
+                let pg::PgConn { client, cache } = &mut ***c;
                 pg::execute(client, cache, sql, params)
             }
         }

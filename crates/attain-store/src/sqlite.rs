@@ -72,13 +72,32 @@ impl rusqlite::ToSql for Value {
             Value::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(*n)),
             Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
             Value::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*b))),
-            Value::Date(d) => ToSqlOutput::Owned(rusqlite::types::Value::Text(
-                d.format("%Y-%m-%d").to_string(),
-            )),
+            Value::Date(d) => ToSqlOutput::Owned(rusqlite::types::Value::Text(format_date(*d))),
             Value::Time(t) => ToSqlOutput::Owned(rusqlite::types::Value::Text(
                 t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             )),
         })
+    }
+}
+
+/// Formats a date as `YYYY-MM-DD` (by hand: this runs once per date of a bulk load).
+fn format_date(d: attain_domain::Date) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let mut s = String::with_capacity(10);
+        for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            s.push(char::from(b'0' + digit as u8));
+        }
+        s.push('-');
+        s.push(char::from(b'0' + (m / 10) as u8));
+        s.push(char::from(b'0' + (m % 10) as u8));
+        s.push('-');
+        s.push(char::from(b'0' + (day / 10) as u8));
+        s.push(char::from(b'0' + (day % 10) as u8));
+        s
+    } else {
+        d.format("%Y-%m-%d").to_string()
     }
 }
 
@@ -128,6 +147,12 @@ pub fn execute(conn: &rusqlite::Connection, sql: &str, params: &[Value]) -> Stor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_iso_text() {
+        let d = attain_domain::parse_date("0987-03-09").unwrap();
+        assert_eq!(format_date(d), "0987-03-09");
+    }
 
     #[test]
     fn placeholders_are_rewritten_outside_quotes_only() {

@@ -223,9 +223,8 @@ CREATE INDEX opportunities_owner_id_idx ON opportunities (owner_id);
 CREATE INDEX stage_history_entered_date_idx ON stage_history (entered_date);
 CREATE INDEX activities_person_id_date_idx ON activities (person_id, date);
 CREATE INDEX activities_account_id_idx ON activities (account_id);
-CREATE INDEX transactions_date_idx ON transactions (date);
-CREATE INDEX transactions_owner_id_idx ON transactions (owner_id);
-CREATE INDEX transactions_reverses_id_idx ON transactions (reverses_id);
+CREATE INDEX transactions_owner_id_date_idx ON transactions (owner_id, date);
+CREATE INDEX transactions_reverses_id_idx ON transactions (reverses_id) WHERE reverses_id IS NOT NULL;
 CREATE INDEX splits_person_id_idx ON splits (person_id);
 CREATE INDEX paid_year_month_idx ON paid (year, month);
 
