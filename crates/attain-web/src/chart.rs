@@ -16,8 +16,8 @@ pub struct BarLine<'a> {
     pub line: Option<&'a [i64]>,
 }
 
-const W: f64 = 640.0;
-const H: f64 = 200.0;
+const W: f64 = 400.0;
+const H: f64 = 150.0;
 const PAD_L: f64 = 8.0;
 const PAD_R: f64 = 8.0;
 const PAD_T: f64 = 10.0;
@@ -52,8 +52,7 @@ impl BarLine<'_> {
         let mut s = String::new();
         let _ = write!(
             s,
-            "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\" \
-             preserveAspectRatio=\"none\"><title>{t}</title>",
+            "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
             t = escape(self.title)
         );
         let zero = y(0);

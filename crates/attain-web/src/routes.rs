@@ -451,7 +451,39 @@ async fn guard(
     if let Some(v) = viewer {
         req.extensions_mut().insert(v);
     }
-    next.run(req).await
+    let resp = next.run(req).await;
+    if surface == Surface::Api {
+        return json_rejection(resp).await;
+    }
+    resp
+}
+
+/// Turns a plain-text client error of an API route (a path or query that does not parse) into
+/// the API's JSON error.
+async fn json_rejection(resp: Response) -> Response {
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !resp.status().is_client_error() || is_json {
+        return resp;
+    }
+    let status = resp.status();
+    let text = axum::body::to_bytes(resp.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_owned()
+    } else {
+        text
+    };
+    let body = serde_json::json!({ "error": { "code": "bad_request", "message": message } });
+    (status, axum::Json(body)).into_response()
 }
 
 /// Reads the body, finds the submitted CSRF token (the `X-CSRF-Token` header or a `csrf` form

@@ -74,11 +74,35 @@ impl Months {
         }
     }
 
+    /// Returns the year-to-date figures of the metrics that have any figure this year (all
+    /// three when none has).
     pub fn ytd(&self, through: u32, cur: &Currency) -> Vec<Ytd> {
+        let any = |i: usize| {
+            self.actual[i]
+                .iter()
+                .chain(&self.target[i])
+                .any(|v| *v != 0)
+        };
+        let shown: Vec<usize> = (0..3).filter(|i| any(*i)).collect();
+        let shown = if shown.is_empty() {
+            vec![0, 1, 2]
+        } else {
+            shown
+        };
+        self.ytd_for(through, cur, &shown)
+    }
+
+    /// Returns the year-to-date figures of all three metrics (for a table row).
+    pub fn ytd_all(&self, through: u32, cur: &Currency) -> Vec<Ytd> {
+        self.ytd_for(through, cur, &[0, 1, 2])
+    }
+
+    fn ytd_for(&self, through: u32, cur: &Currency, shown: &[usize]) -> Vec<Ytd> {
         let n = through as usize;
         METRICS
             .iter()
             .enumerate()
+            .filter(|(i, _)| shown.contains(i))
             .map(|(i, (_, label))| {
                 ytd_of(
                     label,
@@ -95,6 +119,12 @@ impl Months {
         METRICS
             .iter()
             .enumerate()
+            .filter(|(i, _)| {
+                self.actual[*i]
+                    .iter()
+                    .chain(&self.target[*i])
+                    .any(|v| *v != 0)
+            })
             .map(|(i, (_, label))| Chart {
                 label,
                 svg: BarLine {
@@ -186,6 +216,7 @@ struct TeamHome {
     years: YearNav,
     empty: bool,
     total: Vec<Ytd>,
+    total_row: Vec<Ytd>,
     charts: Vec<Chart>,
     rows: Vec<LineRow>,
     truncated: bool,
@@ -202,6 +233,7 @@ struct CompanyHome {
     trail: Vec<(String, String)>,
     node_name: String,
     total: Vec<Ytd>,
+    total_row: Vec<Ytd>,
     charts: Vec<Chart>,
     rows: Vec<LineRow>,
 }
@@ -374,6 +406,7 @@ fn team_home(
         years: year_nav(year, ""),
         empty: own.is_empty() && sums.is_empty(),
         total: own.ytd(through, cur),
+        total_row: own.ytd_all(through, cur),
         charts: own.charts(company, year, "your team"),
         rows,
         truncated,
@@ -508,6 +541,7 @@ fn company_home(
         empty: node_months.is_empty() && sums.is_empty(),
         trail,
         total: node_months.ytd(through, cur),
+        total_row: node_months.ytd_all(through, cur),
         charts: node_months.charts(company, year, &node_name),
         node_name,
         rows,
