@@ -1,5 +1,6 @@
 //! The web side of the command line: creating sign-ins and tokens, and `attain serve` answering
 //! with them until SIGTERM stops it gracefully.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! Start-up as a program uses it: `build` binds (port 0 works) and `serve` runs until its
 //! shutdown future completes.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
 
