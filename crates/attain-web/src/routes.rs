@@ -353,6 +353,9 @@ fn fail(surface: Surface, f: Fail) -> Response {
     }
 }
 
+/// The largest body an anonymous request may send (the sign-in form).
+const ANONYMOUS_BODY_LIMIT: usize = 64 * 1024;
+
 /// Authenticates, applies the route's rule and the CSRF check, then runs the handler.
 async fn guard(
     state: AppState,
@@ -441,7 +444,12 @@ async fn guard(
             None => Some(pre_token.unwrap_or_default()),
         };
         if let Some(expected) = expected {
-            let limit = state.config.max_upload_bytes;
+            // Only signed-in users may send large bodies (uploads); a sign-in form is small.
+            let limit = if viewer.is_some() {
+                state.config.max_upload_bytes
+            } else {
+                ANONYMOUS_BODY_LIMIT
+            };
             match checked_body(req, &expected, limit).await {
                 Ok(r) => req = r,
                 Err(resp) => return resp,
