@@ -111,7 +111,7 @@ pub fn build(org: &Org, ctx: &Ctx) -> Book {
                 .filter(|&l| l != a.leaf)
                 .collect();
             let day = days.month_start(dice.range(2, 12) as usize);
-            a.moved = Some((day, *dice.pick(&others)));
+            a.moved = Some((day, dice.pick(&others)));
         }
     }
     Book {
@@ -179,13 +179,13 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
                 0 => 0,
                 1 if !no_economic_buyer => 1,
                 1 => 2,
-                _ => *dice.weighted(roles),
+                _ => dice.weighted(roles),
             };
-            let (first, last) = (*dice.pick(FIRST), *dice.pick(LAST));
+            let (first, last) = (dice.pick(FIRST), dice.pick(LAST));
             f.id(book.contact_ids, first_contact + j)
                 .id(ids, i as u64 + 1);
             f.text(&format!("{first} {last}"))
-                .text(*dice.pick(TITLES[role].1));
+                .text(dice.pick(TITLES[role].1));
             f.text(&format!(
                 "{}.{}@{domain}",
                 first.to_ascii_lowercase(),
@@ -209,6 +209,7 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     #[test]
     fn account_domains_keep_letters_and_digits() {

@@ -43,21 +43,21 @@ impl Dice {
 
     /// Returns one of `items` (which must not be empty).
     #[inline]
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.index(items.len())]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
     }
 
     /// Returns one of `items`, each chosen in proportion to its weight.
-    pub fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
+    pub fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
         let total: u64 = items.iter().map(|(_, w)| w).sum();
         let mut x = self.below(total);
-        for (item, w) in items {
-            if x < *w {
+        for &(item, w) in items {
+            if x < w {
                 return item;
             }
             x -= w;
         }
-        &items[items.len() - 1].0
+        items[items.len() - 1].0
     }
 
     /// Shuffles `items` in place (Fisher–Yates).
@@ -70,6 +70,7 @@ impl Dice {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -191,8 +191,8 @@ impl TxGen<'_> {
                     let a = dice.below(others);
                     let b = (a + 1 + dice.below(others - 1)) % others;
                     for (k, pct) in [
-                        (a, *dice.pick(&[10u64, 15, 20, 25])),
-                        (b, *dice.pick(&[10u64, 15, 20, 25])),
+                        (a, dice.pick(&[10u64, 15, 20, 25])),
+                        (b, dice.pick(&[10u64, 15, 20, 25])),
                     ] {
                         splits
                             .id(self.tx_ids, id)
@@ -201,7 +201,7 @@ impl TxGen<'_> {
                         splits.newline();
                     }
                 } else {
-                    let pct = *dice.pick(&[10u64, 20, 25, 30, 40, 50]);
+                    let pct = dice.pick(&[10u64, 20, 25, 30, 40, 50]);
                     splits
                         .id(self.tx_ids, id)
                         .id(self.person_ids, mate(dice.below(others)))
@@ -439,6 +439,7 @@ fn put_targets(f: &mut CsvFile, year: i64, scope: &[u8], id: &str, t: &Monthly) 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

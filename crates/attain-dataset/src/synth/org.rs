@@ -218,8 +218,8 @@ pub fn build(ctx: &Ctx) -> Org {
     let mut dice = ctx.dice(1);
     let s = shape(ctx.options.people);
     let year_len = ctx.days.year_len();
-    let company_word = *dice.pick(&names::COMPANY_PREFIX[..]);
-    let company_kind = *dice.pick(&["Software", "Systems", "Cloud", "Technologies", "Analytics"]);
+    let company_word = dice.pick(names::COMPANY_PREFIX);
+    let company_kind = dice.pick(&["Software", "Systems", "Cloud", "Technologies", "Analytics"]);
     let company = format!("{company_word} {company_kind}");
     let domain = format!(
         "{}.example",
@@ -310,7 +310,7 @@ pub fn build(ctx: &Ctx) -> Org {
         .iter()
         .map(|regions| {
             AREAS[templates[regions.start % templates.len()].0]
-                .name
+                .0
                 .to_owned()
         })
         .collect();
@@ -520,10 +520,10 @@ fn reorganise(org: &mut Org, ctx: &Ctx, dice: &mut Dice) {
         let to = if same_region.is_empty() {
             (from + 1 + dice.index(org.districts.len() - 1)) % org.districts.len()
         } else {
-            *dice.pick(&same_region)
+            dice.pick(&same_region)
         };
-        let day = *dice.pick(&move_days);
-        let leaf = *dice.pick(&org.districts[to].leaves);
+        let day = dice.pick(&move_days);
+        let leaf = dice.pick(&org.districts[to].leaves);
         let p = org.reps[r].person;
         let (old, new) = (org.districts[from].manager, org.districts[to].manager);
         org.people[p].manager = Some(new);
@@ -556,7 +556,7 @@ fn reorganise(org: &mut Org, ctx: &Ctx, dice: &mut Dice) {
                 continue;
             };
             let others: Vec<usize> = directors.iter().copied().filter(|&x| x != old).collect();
-            let new = *dice.pick(&others);
+            let new = dice.pick(&others);
             let day = days.month_start(7);
             org.people[m].manager = Some(new);
             reporting.push((m, Some(old), org.people[m].hire));
@@ -567,77 +567,50 @@ fn reorganise(org: &mut Org, ctx: &Ctx, dice: &mut Dice) {
     org.reporting = reporting;
 }
 
-/// The job descriptions: `(job_id, title, mission, [(metric, comparison, threshold in millionths,
-/// per)])`.
-const JOBS: &[(&str, &str, &str, &[(&str, &str, u64, &str)])] = &[
-    (
-        "ae",
-        "Account Executive",
-        "Win new logos and grow bookings in the territory",
-        &[
-            ("bookings_attainment", ">=", 1_000_000, "quarter"),
-            ("meetings", ">=", 8_000_000, "week"),
-            ("calls", ">=", 40_000_000, "week"),
-            ("new_opportunities", ">=", 4_000_000, "month"),
-            ("pipeline_coverage", ">=", 3_000_000, "quarter"),
-            ("win_rate", ">=", 250_000, "quarter"),
-        ],
-    ),
-    (
-        "am",
-        "Account Manager",
-        "Grow revenue and margin across the installed base",
-        &[
-            ("revenue_attainment", ">=", 1_000_000, "quarter"),
-            ("margin_attainment", ">=", 950_000, "quarter"),
-            ("meetings", ">=", 6_000_000, "week"),
-            ("activities", ">=", 25_000_000, "week"),
-            ("pipeline_coverage", ">=", 2_500_000, "quarter"),
-        ],
-    ),
-    (
-        "sales_manager",
-        "Sales Manager",
-        "Coach the team to plan and keep the pipeline honest",
-        &[
-            ("bookings_attainment", ">=", 1_000_000, "quarter"),
-            ("revenue_attainment", ">=", 1_000_000, "quarter"),
-            ("coaching_sessions", ">=", 8_000_000, "month"),
-            ("pipeline_coverage", ">=", 3_000_000, "quarter"),
-            ("win_rate", ">=", 250_000, "quarter"),
-        ],
-    ),
-    (
-        "sales_director",
-        "Sales Director",
-        "Deliver the region's plan through its managers",
-        &[
-            ("bookings_attainment", ">=", 1_000_000, "year"),
-            ("revenue_attainment", ">=", 1_000_000, "year"),
-            ("margin_attainment", ">=", 1_000_000, "year"),
-            ("coaching_sessions", ">=", 4_000_000, "month"),
-        ],
-    ),
-    (
-        "vp_sales",
-        "Vice President of Sales",
-        "Lead an area's regions to the company plan",
-        &[
-            ("bookings_attainment", ">=", 1_000_000, "year"),
-            ("revenue_attainment", ">=", 1_000_000, "year"),
-            ("margin_attainment", ">=", 1_000_000, "year"),
-        ],
-    ),
-    (
-        "cro",
-        "Chief Revenue Officer",
-        "Deliver the company's revenue plan profitably",
-        &[
-            ("bookings_attainment", ">=", 1_000_000, "year"),
-            ("revenue_attainment", ">=", 1_000_000, "year"),
-            ("margin_attainment", ">=", 1_000_000, "year"),
-        ],
-    ),
+/// One expectation of a job: metric, comparison, threshold (millionths), period.
+type Expectation = (&'static str, &'static str, u64, &'static str);
+
+/// The job descriptions: id, title, mission, expectations.
+#[rustfmt::skip]
+const JOBS: &[(&str, &str, &str, &[Expectation])] = &[
+    ("ae", "Account Executive", "Win new logos and grow bookings in the territory", &[
+        ("bookings_attainment", ">=", 1_000_000, "quarter"),
+        ("meetings", ">=", 8_000_000, "week"),
+        ("calls", ">=", 40_000_000, "week"),
+        ("new_opportunities", ">=", 4_000_000, "month"),
+        ("pipeline_coverage", ">=", 3_000_000, "quarter"),
+        ("win_rate", ">=", 250_000, "quarter"),
+    ]),
+    ("am", "Account Manager", "Grow revenue and margin across the installed base", &[
+        ("revenue_attainment", ">=", 1_000_000, "quarter"),
+        ("margin_attainment", ">=", 950_000, "quarter"),
+        ("meetings", ">=", 6_000_000, "week"),
+        ("activities", ">=", 25_000_000, "week"),
+        ("pipeline_coverage", ">=", 2_500_000, "quarter"),
+    ]),
+    ("sales_manager", "Sales Manager", "Coach the team to plan and keep the pipeline honest", &[
+        ("bookings_attainment", ">=", 1_000_000, "quarter"),
+        ("revenue_attainment", ">=", 1_000_000, "quarter"),
+        ("coaching_sessions", ">=", 8_000_000, "month"),
+        ("pipeline_coverage", ">=", 3_000_000, "quarter"),
+        ("win_rate", ">=", 250_000, "quarter"),
+    ]),
+    ("sales_director", "Sales Director", "Deliver the region's plan through its managers", &[
+        ("bookings_attainment", ">=", 1_000_000, "year"),
+        ("revenue_attainment", ">=", 1_000_000, "year"),
+        ("margin_attainment", ">=", 1_000_000, "year"),
+        ("coaching_sessions", ">=", 4_000_000, "month"),
+    ]),
+    ("vp_sales", "Vice President of Sales", "Lead an area's regions to the company plan", &[
+        ("bookings_attainment", ">=", 1_000_000, "year"),
+        ("revenue_attainment", ">=", 1_000_000, "year"),
+        ("margin_attainment", ">=", 1_000_000, "year"),
+    ]),
+    ("cro", "Chief Revenue Officer", "Deliver the company's revenue plan profitably", &[
+        ("bookings_attainment", ">=", 1_000_000, "year"),
+        ("revenue_attainment", ">=", 1_000_000, "year"),
+        ("margin_attainment", ">=", 1_000_000, "year"),
+    ]),
 ];
 
 /// Writes settings, territories, jobs, people and reporting.
@@ -714,6 +687,7 @@ pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

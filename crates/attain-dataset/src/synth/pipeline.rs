@@ -178,9 +178,9 @@ pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
             2 | 3 => "best_case",
             _ => "pipeline",
         });
-        f.text(*dice.weighted(&[("new_business", 5), ("expansion", 3), ("renewal", 2)]));
+        f.text(dice.weighted(&[("new_business", 5), ("expansion", 3), ("renewal", 2)]));
         if dice.chance(200) {
-            f.text("partner").text(*dice.pick(PARTNERS));
+            f.text("partner").text(dice.pick(PARTNERS));
         } else {
             f.text("direct").empty();
         }
@@ -239,7 +239,7 @@ fn write_activities(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Resul
                 Some(r) => {
                     let rep = &org.reps[r];
                     let day = dice.range(i64::from(rep.lo), i64::from(rep.hi)) as i32;
-                    let t = *dice.weighted(&types);
+                    let t = dice.weighted(&types);
                     let opps = &pipe.by_rep[r];
                     let opp = (!opps.is_empty() && dice.chance(400))
                         .then(|| opps.start + dice.index(opps.len()))
@@ -258,11 +258,11 @@ fn write_activities(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Resul
                             .then(|| first_contact + dice.below(contacts)),
                     );
                     f.opt_id(pipe.opp_ids, opp.map(|o| o as u64 + 1));
-                    f.text(*dice.pick(ACTIVITIES[t].2));
+                    f.text(dice.pick(ACTIVITIES[t].2));
                 }
                 None => {
                     let day = dice.range(0, i64::from(days.year_len() - 1)) as i32;
-                    let (kind, subject) = *dice.pick(&[
+                    let (kind, subject) = dice.pick(&[
                         ("meeting", "One-to-one coaching"),
                         ("meeting", "Team pipeline review"),
                         ("meeting", "Forecast call"),
@@ -283,6 +283,7 @@ fn write_activities(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Resul
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

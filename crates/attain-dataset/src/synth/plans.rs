@@ -18,145 +18,59 @@ type Component = (
     Option<i64>,
 );
 
-/// The plans: id stem, name, components.
+/// A commission band: from, to (`None`: no bound), rate; all in millionths.
+type Band = (u64, Option<u64>, u64);
+
+/// The plans: id stem (the id is `stem-YEAR`), name, components.
+#[rustfmt::skip]
 const PLANS: &[(&str, &str, &[Component])] = &[
-    (
-        "ae",
-        "Account Executive",
-        &[
-            ("bookings", "bookings", "commission", "year", None, None),
-            (
-                "margin",
-                "margin",
-                "commission",
-                "quarter",
-                None,
-                Some(1_500_000),
-            ),
-        ],
-    ),
-    (
-        "am",
-        "Account Manager",
-        &[
-            (
-                "revenue",
-                "revenue",
-                "payout_curve",
-                "quarter",
-                Some(600_000),
-                None,
-            ),
-            (
-                "margin",
-                "margin",
-                "payout_curve",
-                "year",
-                Some(400_000),
-                Some(4_000_000),
-            ),
-        ],
-    ),
-    (
-        "lead",
-        "Sales Leadership",
-        &[
-            (
-                "bookings",
-                "bookings",
-                "payout_curve",
-                "quarter",
-                Some(500_000),
-                None,
-            ),
-            (
-                "revenue",
-                "revenue",
-                "payout_curve",
-                "year",
-                Some(300_000),
-                None,
-            ),
-            (
-                "margin",
-                "margin",
-                "payout_curve",
-                "year",
-                Some(200_000),
-                None,
-            ),
-        ],
-    ),
+    ("ae", "Account Executive", &[
+        ("bookings", "bookings", "commission", "year", None, None),
+        ("margin", "margin", "commission", "quarter", None, Some(1_500_000)),
+    ]),
+    ("am", "Account Manager", &[
+        ("revenue", "revenue", "payout_curve", "quarter", Some(600_000), None),
+        ("margin", "margin", "payout_curve", "year", Some(400_000), Some(4_000_000)),
+    ]),
+    ("lead", "Sales Leadership", &[
+        ("bookings", "bookings", "payout_curve", "quarter", Some(500_000), None),
+        ("revenue", "revenue", "payout_curve", "year", Some(300_000), None),
+        ("margin", "margin", "payout_curve", "year", Some(200_000), None),
+    ]),
 ];
 
-/// Commission bands: plan stem, component, `(from, to, rate)` in millionths (`to` empty = no bound).
-const TIERS: &[(&str, &str, &[(u64, Option<u64>, u64)])] = &[
-    (
-        "ae",
-        "bookings",
-        &[
-            (0, Some(500_000), 20_000),
-            (500_000, Some(1_000_000), 50_000),
-            (1_000_000, Some(1_500_000), 80_000),
-            (1_500_000, None, 100_000),
-        ],
-    ),
-    (
-        "ae",
-        "margin",
-        &[(0, Some(1_000_000), 30_000), (1_000_000, None, 50_000)],
-    ),
+/// Commission bands of each commission component: plan stem, component, bands.
+#[rustfmt::skip]
+const TIERS: &[(&str, &str, &[Band])] = &[
+    ("ae", "bookings", &[
+        (0, Some(500_000), 20_000),
+        (500_000, Some(1_000_000), 50_000),
+        (1_000_000, Some(1_500_000), 80_000),
+        (1_500_000, None, 100_000),
+    ]),
+    ("ae", "margin", &[(0, Some(1_000_000), 30_000), (1_000_000, None, 50_000)]),
 ];
 
-/// Payout curves: plan stem, component, `(attainment, payout)` in millionths.
-const CURVES: &[(&str, &str, &[(u64, u64)])] = &[
-    (
-        "am",
-        "revenue",
-        &[
-            (500_000, 0),
-            (800_000, 500_000),
-            (1_000_000, 1_000_000),
-            (1_200_000, 1_500_000),
-            (1_500_000, 2_000_000),
-        ],
-    ),
-    (
-        "am",
-        "margin",
-        &[(700_000, 0), (1_000_000, 1_000_000), (1_300_000, 1_600_000)],
-    ),
-    (
-        "lead",
-        "bookings",
-        &[
-            (600_000, 0),
-            (900_000, 700_000),
-            (1_000_000, 1_000_000),
-            (1_250_000, 1_500_000),
-        ],
-    ),
-    (
-        "lead",
-        "revenue",
-        &[(500_000, 0), (1_000_000, 1_000_000), (1_500_000, 1_750_000)],
-    ),
-    (
-        "lead",
-        "margin",
-        &[(500_000, 0), (1_000_000, 1_000_000), (1_500_000, 1_500_000)],
-    ),
+/// A point of a payout curve: attainment and payout, in millionths.
+type Point = (u64, u64);
+
+/// Payout curves: plan stem, component, points.
+#[rustfmt::skip]
+const CURVES: &[(&str, &str, &[Point])] = &[
+    ("am", "revenue", &[(500_000, 0), (800_000, 500_000), (1_000_000, 1_000_000), (1_200_000, 1_500_000), (1_500_000, 2_000_000)]),
+    ("am", "margin", &[(700_000, 0), (1_000_000, 1_000_000), (1_300_000, 1_600_000)]),
+    ("lead", "bookings", &[(600_000, 0), (900_000, 700_000), (1_000_000, 1_000_000), (1_250_000, 1_500_000)]),
+    ("lead", "revenue", &[(500_000, 0), (1_000_000, 1_000_000), (1_500_000, 1_750_000)]),
+    ("lead", "margin", &[(500_000, 0), (1_000_000, 1_000_000), (1_500_000, 1_500_000)]),
 ];
 
 /// Manual adjustments: amount in cents and reason.
+#[rustfmt::skip]
 const ADJUSTMENTS: &[(i64, &str)] = &[
     (50_000, "SPIFF: new logo in a focus industry"),
     (25_000, "SPIFF: multi-year renewal"),
     (-12_000, "Recovery of an advance on a cancelled order"),
-    (
-        30_000,
-        "Correction: split credit missed in an earlier month",
-    ),
+    (30_000, "Correction: split credit missed in an earlier month"),
     (100_000, "President's club accelerator"),
     (-7_550, "Correction: duplicate credit on a revenue row"),
 ];
@@ -249,9 +163,9 @@ pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
     let adjustment_ids = super::writer::IdKind::new("ADJ", count as u64, 4);
     let mut f = ctx.file("adjustments", count as u64)?;
     for n in 0..count {
-        let (amount, reason) = *dice.pick(ADJUSTMENTS);
+        let (amount, reason) = dice.pick(ADJUSTMENTS);
         f.id(adjustment_ids, n as u64 + 1)
-            .id(ids, org.person_no(*dice.pick(&earners)));
+            .id(ids, org.person_no(dice.pick(&earners)));
         f.int(year)
             .int(dice.range(1, 12))
             .money(amount)
@@ -262,6 +176,7 @@ pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

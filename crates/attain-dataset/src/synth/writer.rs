@@ -193,7 +193,7 @@ impl Rows {
         let mut frac = units % scale;
         if frac > 0 {
             let mut width = digits as usize;
-            while frac % 10 == 0 {
+            while frac.is_multiple_of(10) {
                 frac /= 10;
                 width -= 1;
             }
@@ -337,11 +337,12 @@ impl std::ops::DerefMut for CsvFile<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use attain_domain::{Money, Percent, Ratio};
 
-    fn one(f: impl FnOnce(&mut Rows)) -> String {
+    fn one(f: impl FnOnce(&mut Rows) -> &mut Rows) -> String {
         let mut rows = Rows::default();
         f(&mut rows);
         String::from_utf8(rows.bytes).unwrap()
@@ -351,23 +352,23 @@ mod tests {
     fn numbers_are_written_as_the_domain_types_print_them() {
         for cents in [0, 5, -5, 100, -100, 123_456, -99, i64::from(i32::MAX)] {
             assert_eq!(
-                one(|r| drop(r.money(cents))),
+                one(|r| r.money(cents)),
                 Money::from_cents(cents).to_string()
             );
         }
         for micros in [0, 1, 50_000, 1_000_000, 1_250_000, 25_000, 123_456_789] {
             assert_eq!(
-                one(|r| drop(r.ratio(micros))),
+                one(|r| r.ratio(micros)),
                 Ratio::from_micros(micros as i64).to_string()
             );
         }
         for units in [0, 250_000, 125_000, 1, 1_000_000] {
             assert_eq!(
-                one(|r| drop(r.percent(units))),
+                one(|r| r.percent(units)),
                 Percent::from_units(units as i64).to_string()
             );
         }
-        assert_eq!(one(|r| drop(r.int(-42).int(0))), "-42,0");
+        assert_eq!(one(|r| r.int(-42).int(0)), "-42,0");
     }
 
     #[test]
@@ -375,7 +376,7 @@ mod tests {
         let kind = IdKind::new("P", 12_345, 3);
         assert_eq!(kind.text(7), "P00007");
         assert_eq!(
-            one(|r| drop(r.text("a, \"b\"").text("plain"))),
+            one(|r| r.text("a, \"b\"").text("plain")),
             "\"a, \"\"b\"\"\",plain"
         );
         assert_eq!(digits(0), 1);
