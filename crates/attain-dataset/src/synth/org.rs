@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use super::dice::Dice;
-use super::names::{self, AREAS, FIRST, LAST, SEGMENTS};
+use super::names::{self, AREAS, FIRST, INDUSTRIES, LAST, SEGMENTS};
 use super::writer::IdKind;
 use attain_domain::vocab::Role;
 use std::io;
@@ -118,7 +118,8 @@ struct Shape {
     ops: usize,
     districts: usize,
     regions: usize,
-    areas: usize,
+    /// The regions of each area; empty when the regions sit right under the company.
+    areas: Vec<std::ops::Range<usize>>,
     reps: usize,
 }
 
@@ -132,8 +133,12 @@ fn shape(people: u32) -> Shape {
     } else {
         districts.div_ceil(6).max(2)
     };
-    let areas = if regions > 8 { regions.div_ceil(8) } else { 0 };
-    let reps = rest - districts - regions - areas;
+    let areas = if regions > 8 {
+        area_runs(regions)
+    } else {
+        Vec::new()
+    };
+    let reps = rest - districts - regions - areas.len();
     Shape {
         ops,
         districts,
@@ -141,6 +146,21 @@ fn shape(people: u32) -> Shape {
         areas,
         reps,
     }
+}
+
+/// Groups regions (which take the region templates in turn) into areas: each run of regions
+/// whose templates belong to one area of the world, within one turn of the templates.
+fn area_runs(regions: usize) -> Vec<std::ops::Range<usize>> {
+    let templates = names::region_templates();
+    let key = |r: usize| (r / templates.len(), templates[r % templates.len()].0);
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in 0..regions {
+        match runs.last_mut() {
+            Some(run) if key(run.start) == key(r) => run.end = r + 1,
+            _ => runs.push(r..r + 1),
+        }
+    }
+    runs
 }
 
 /// Splits `n` items into `parts` contiguous ranges as evenly as possible.
@@ -213,11 +233,154 @@ impl Namer {
     }
 }
 
-/// Builds the organisation for `people` people.
+/// Builds the organisation top-down, handing out people and territories in the order their ids
+/// are numbered.
+struct Builder {
+    dice: Dice,
+    namer: Namer,
+    year_len: i32,
+    territories: Vec<Territory>,
+    people: Vec<Person>,
+    reps: Vec<Rep>,
+    districts: Vec<District>,
+    district_ids: IdKind,
+    leaf_ids: IdKind,
+    leaf_count: u64,
+}
+
+impl Builder {
+    /// Adds a territory and returns its index.
+    fn territory(
+        &mut self,
+        id: String,
+        name: String,
+        parent: usize,
+        market: String,
+        leaf: Option<Leaf>,
+    ) -> usize {
+        self.territories.push(Territory {
+            id,
+            name,
+            parent: Some(parent),
+            market,
+            leaf,
+        });
+        self.territories.len() - 1
+    }
+
+    /// Adds a person hired on a day of `hired` and returns their index.
+    fn person(
+        &mut self,
+        role: Role,
+        job: Option<&'static str>,
+        manager: Option<usize>,
+        territory: usize,
+        hired: (i32, i32),
+    ) -> usize {
+        let (first, last, email_suffix) = self.namer.take();
+        let hire = self.dice.range(i64::from(hired.0), i64::from(hired.1)) as i32;
+        self.people.push(Person {
+            first,
+            last,
+            email_suffix,
+            role,
+            job,
+            manager,
+            manager_at_start: manager,
+            territory,
+            hire,
+            end: None,
+        });
+        self.people.len() - 1
+    }
+
+    /// Adds district `d` (a manager and `team` reps in one to a few leaf territories) under
+    /// `region`, led by `director`.
+    fn district(
+        &mut self,
+        d: usize,
+        name: &str,
+        city: (&str, &'static str),
+        region: usize,
+        director: usize,
+        team: usize,
+    ) {
+        let id = self.district_ids.text(d as u64 + 1);
+        let district = self.territory(
+            id,
+            name.to_owned(),
+            region,
+            format!("All segments in the {} area", city.0),
+            None,
+        );
+        let manager = self.person(
+            Role::Manager,
+            Some("sales_manager"),
+            Some(director),
+            district,
+            (-2900, -200),
+        );
+        let n_leaves = (team / 4).max(1);
+        let mut segments: Vec<usize> = (0..SEGMENTS.len()).collect();
+        self.dice.shuffle(&mut segments);
+        let mut leaves = Vec::with_capacity(n_leaves);
+        for segment in segments.into_iter().take(n_leaves) {
+            let industries = INDUSTRIES.len();
+            let first = self.dice.index(industries);
+            let second = (first + 1 + self.dice.index(industries - 1)) % industries;
+            let (seg, lo, hi, _) = SEGMENTS[segment];
+            let market = format!(
+                "{seg} accounts of {lo} to {hi} employees in {} and {}",
+                INDUSTRIES[first].0, INDUSTRIES[second].0
+            );
+            let leaf = Leaf {
+                segment,
+                industries: [first, second],
+                country: city.1,
+            };
+            let id = self.leaf_ids.text(self.leaf_count + 1);
+            self.leaf_count += 1;
+            leaves.push(self.territory(id, format!("{name} {seg}"), district, market, Some(leaf)));
+        }
+        let first_rep = self.reps.len();
+        for i in 0..team {
+            let leaf = leaves[i * n_leaves / team];
+            let segment = self.territories[leaf]
+                .leaf
+                .as_ref()
+                .map_or(0, |l| l.segment);
+            // Reps of the large segments look after installed accounts; the others hunt.
+            let job = if matches!(SEGMENTS[segment].0, "Enterprise" | "Strategic") {
+                "am"
+            } else {
+                "ae"
+            };
+            let person = self.person(Role::Rep, Some(job), Some(manager), leaf, (-2200, -15));
+            let perf = 500 + self.dice.below(501) + self.dice.below(501);
+            let hi = self.year_len - 1;
+            self.reps.push(Rep {
+                person,
+                leaf,
+                district: d,
+                perf,
+                lo: 0,
+                hi,
+                moved: None,
+            });
+        }
+        self.districts.push(District {
+            manager,
+            territory: district,
+            leaves,
+            reps: first_rep..self.reps.len(),
+        });
+    }
+}
+
+/// Builds the organisation for the options' number of people.
 pub fn build(ctx: &Ctx) -> Org {
     let mut dice = ctx.dice(1);
     let s = shape(ctx.options.people);
-    let year_len = ctx.days.year_len();
     let company_word = dice.pick(names::COMPANY_PREFIX);
     let company_kind = dice.pick(&["Software", "Systems", "Cloud", "Technologies", "Analytics"]);
     let company = format!("{company_word} {company_kind}");
@@ -225,7 +388,7 @@ pub fn build(ctx: &Ctx) -> Org {
         "{}.example",
         company_word.replace(' ', "").to_ascii_lowercase()
     );
-    let mut namer = Namer::new(&mut dice);
+    let namer = Namer::new(&mut dice);
 
     // Team sizes: even, then jittered within six to ten reps where the numbers allow.
     let mut team: Vec<usize> = spread(s.reps, s.districts)
@@ -240,101 +403,63 @@ pub fn build(ctx: &Ctx) -> Org {
         }
     }
     let region_districts = spread(s.districts, s.regions);
-    let area_regions = spread(s.regions, s.areas.max(1));
-    let templates = names::region_templates();
-
-    let tid =
-        |prefix: &'static str, count: usize, min: usize| IdKind::new(prefix, count as u64, min);
-    let (area_ids, region_ids, district_ids) = (
-        tid("GE", s.areas, 2),
-        tid("RE", s.regions, 3),
-        tid("DI", s.districts, 4),
-    );
-    let mut leaf_count = 0;
-    let leaf_ids = tid("TR", team.iter().map(|k| (k / 4).max(1)).sum(), 5);
-
-    let mut territories = vec![Territory {
-        id: "CO".into(),
-        name: company.clone(),
-        parent: None,
-        market: "Mid-sized and large companies in every industry, worldwide".into(),
-        leaf: None,
-    }];
-    let mut people: Vec<Person> = Vec::with_capacity(s.reps + s.districts * 2);
-    let mut reps: Vec<Rep> = Vec::with_capacity(s.reps);
-    let mut districts: Vec<District> = Vec::with_capacity(s.districts);
-    let mut person = |people: &mut Vec<Person>,
-                      dice: &mut Dice,
-                      role,
-                      job,
-                      manager,
-                      territory,
-                      hire: (i32, i32)| {
-        let (first, last, email_suffix) = namer.take();
-        people.push(Person {
-            first,
-            last,
-            email_suffix,
-            role,
-            job,
-            manager,
-            manager_at_start: manager,
-            territory,
-            hire: dice.range(i64::from(hire.0), i64::from(hire.1)) as i32,
-            end: None,
-        });
-        people.len() - 1
+    let area_regions = if s.areas.is_empty() {
+        vec![0..s.regions]
+    } else {
+        s.areas.clone()
     };
-    let exec = person(
-        &mut people,
-        &mut dice,
-        Role::Executive,
-        Some("cro"),
-        None,
-        0,
-        (-3650, -730),
-    );
-    for _ in 0..s.ops {
-        person(
-            &mut people,
-            &mut dice,
-            Role::SalesOps,
-            None,
-            Some(exec),
-            0,
-            (-2900, -60),
-        );
-    }
-
+    let templates = names::region_templates();
     let mut area_names: Vec<String> = area_regions
         .iter()
-        .map(|regions| {
-            AREAS[templates[regions.start % templates.len()].0]
-                .0
-                .to_owned()
-        })
+        .map(|rs| AREAS[templates[rs.start % templates.len()].0].0.to_owned())
         .collect();
     number_repeats(&mut area_names);
     let mut region_names: Vec<String> = (0..s.regions)
         .map(|r| templates[r % templates.len()].1.0.to_owned())
         .collect();
     number_repeats(&mut region_names);
+    let (area_ids, region_ids, district_ids) = (
+        IdKind::new("GE", s.areas.len() as u64, 2),
+        IdKind::new("RE", s.regions as u64, 3),
+        IdKind::new("DI", s.districts as u64, 4),
+    );
 
+    let mut b = Builder {
+        dice,
+        namer,
+        year_len: ctx.days.year_len(),
+        territories: vec![Territory {
+            id: "CO".into(),
+            name: company.clone(),
+            parent: None,
+            market: "Mid-sized and large companies in every industry, worldwide".into(),
+            leaf: None,
+        }],
+        people: Vec::with_capacity(s.reps + s.districts * 2),
+        reps: Vec::with_capacity(s.reps),
+        districts: Vec::with_capacity(s.districts),
+        district_ids,
+        leaf_ids: IdKind::new("TR", team.iter().map(|k| (k / 4).max(1) as u64).sum(), 5),
+        leaf_count: 0,
+    };
+    let exec = b.person(Role::Executive, Some("cro"), None, 0, (-3650, -730));
+    for _ in 0..s.ops {
+        b.person(Role::SalesOps, None, Some(exec), 0, (-2900, -60));
+    }
     for (a, regions) in area_regions.iter().enumerate() {
-        let (area_territory, area_head) = if s.areas > 0 {
-            territories.push(Territory {
-                id: area_ids.text(a as u64 + 1),
-                name: area_names[a].clone(),
-                parent: Some(0),
-                market: format!("Customers across {}", area_names[a]),
-                leaf: None,
-            });
-            let t = territories.len() - 1;
+        // Areas only above eight regions: smaller companies have regions under the company.
+        let (area, area_head) = if !s.areas.is_empty() {
+            let market = format!("Customers across {}", area_names[a]);
+            let t = b.territory(
+                area_ids.text(a as u64 + 1),
+                area_names[a].clone(),
+                0,
+                market,
+                None,
+            );
             (
                 t,
-                person(
-                    &mut people,
-                    &mut dice,
+                b.person(
                     Role::Director,
                     Some("vp_sales"),
                     Some(exec),
@@ -346,117 +471,35 @@ pub fn build(ctx: &Ctx) -> Org {
             (0, exec)
         };
         for r in regions.clone() {
-            let template = templates[r % templates.len()].1;
-            territories.push(Territory {
-                id: region_ids.text(r as u64 + 1),
-                name: region_names[r].clone(),
-                parent: Some(area_territory),
-                market: format!("Customers across the {} region", region_names[r]),
-                leaf: None,
-            });
-            let region_territory = territories.len() - 1;
-            let director = person(
-                &mut people,
-                &mut dice,
+            let cities = templates[r % templates.len()].1.1;
+            let market = format!("Customers across the {} region", region_names[r]);
+            let region = b.territory(
+                region_ids.text(r as u64 + 1),
+                region_names[r].clone(),
+                area,
+                market,
+                None,
+            );
+            let director = b.person(
                 Role::Director,
                 Some("sales_director"),
                 Some(area_head),
-                region_territory,
+                region,
                 (-3000, -365),
             );
-            let mut district_names: Vec<String> = region_districts[r]
-                .clone()
-                .map(|d| {
-                    template.1[(d - region_districts[r].start) % template.1.len()]
-                        .0
-                        .to_owned()
-                })
+            let mut district_names: Vec<String> = (0..region_districts[r].len())
+                .map(|j| cities[j % cities.len()].0.to_owned())
                 .collect();
             number_repeats(&mut district_names);
             for (j, d) in region_districts[r].clone().enumerate() {
-                let (city, country) = template.1[j % template.1.len()];
-                territories.push(Territory {
-                    id: district_ids.text(d as u64 + 1),
-                    name: district_names[j].clone(),
-                    parent: Some(region_territory),
-                    market: format!("All segments in the {city} area"),
-                    leaf: None,
-                });
-                let district_territory = territories.len() - 1;
-                let manager = person(
-                    &mut people,
-                    &mut dice,
-                    Role::Manager,
-                    Some("sales_manager"),
-                    Some(director),
-                    district_territory,
-                    (-2900, -200),
+                b.district(
+                    d,
+                    &district_names[j],
+                    cities[j % cities.len()],
+                    region,
+                    director,
+                    team[d],
                 );
-                let k = team[d];
-                let n_leaves = (k / 4).max(1);
-                let mut segments: Vec<usize> = (0..SEGMENTS.len()).collect();
-                dice.shuffle(&mut segments);
-                let mut leaves = Vec::with_capacity(n_leaves);
-                for segment in segments.into_iter().take(n_leaves) {
-                    let first = dice.index(names::INDUSTRIES.len());
-                    let second = (first + 1 + dice.index(names::INDUSTRIES.len() - 1))
-                        % names::INDUSTRIES.len();
-                    let (seg, lo, hi, _) = SEGMENTS[segment];
-                    leaf_count += 1;
-                    territories.push(Territory {
-                        id: leaf_ids.text(leaf_count),
-                        name: format!("{} {seg}", district_names[j]),
-                        parent: Some(district_territory),
-                        market: format!(
-                            "{seg} accounts of {lo} to {hi} employees in {} and {}",
-                            names::INDUSTRIES[first].0,
-                            names::INDUSTRIES[second].0
-                        ),
-                        leaf: Some(Leaf {
-                            segment,
-                            industries: [first, second],
-                            country,
-                        }),
-                    });
-                    leaves.push(territories.len() - 1);
-                }
-                let first_rep = reps.len();
-                for i in 0..k {
-                    let leaf = leaves[i * n_leaves / k];
-                    let segment = territories[leaf].leaf.as_ref().map_or(0, |l| l.segment);
-                    let job = if SEGMENTS[segment].0 == "Enterprise"
-                        || SEGMENTS[segment].0 == "Strategic"
-                    {
-                        "am"
-                    } else {
-                        "ae"
-                    };
-                    let p = person(
-                        &mut people,
-                        &mut dice,
-                        Role::Rep,
-                        Some(job),
-                        Some(manager),
-                        leaf,
-                        (-2200, -15),
-                    );
-                    let perf = 500 + dice.below(501) + dice.below(501);
-                    reps.push(Rep {
-                        person: p,
-                        leaf,
-                        district: d,
-                        perf,
-                        lo: 0,
-                        hi: year_len - 1,
-                        moved: None,
-                    });
-                }
-                districts.push(District {
-                    manager,
-                    territory: district_territory,
-                    leaves,
-                    reps: first_rep..reps.len(),
-                });
             }
         }
     }
@@ -464,14 +507,14 @@ pub fn build(ctx: &Ctx) -> Org {
     let mut org = Org {
         company,
         domain,
-        territories,
-        people,
+        territories: b.territories,
+        people: b.people,
         person_ids: IdKind::new("P", u64::from(ctx.options.people.max(MIN_PEOPLE)), 5),
-        reps,
-        districts,
+        reps: b.reps,
+        districts: b.districts,
         reporting: Vec::new(),
     };
-    reorganise(&mut org, ctx, &mut dice);
+    reorganise(&mut org, ctx, &mut b.dice);
     org
 }
 
@@ -696,7 +739,7 @@ mod tests {
         for n in [10, 11, 17, 25, 60, 137, 1_000, 10_000, 100_000] {
             let s = shape(n);
             assert_eq!(
-                1 + s.ops + s.areas + s.regions + s.districts + s.reps,
+                1 + s.ops + s.areas.len() + s.regions + s.districts + s.reps,
                 n as usize,
                 "{n}"
             );
@@ -705,7 +748,13 @@ mod tests {
         }
         let s = shape(10_000);
         assert!((6..=10).contains(&(s.reps / s.districts)));
-        assert!(s.areas > 0);
+        assert!(!s.areas.is_empty());
+        assert_eq!(s.areas.iter().map(|a| a.len()).sum::<usize>(), s.regions);
+        assert_eq!(
+            area_runs(20).len(),
+            5,
+            "a second turn of the templates starts a new area"
+        );
     }
 
     #[test]
