@@ -55,9 +55,14 @@ impl<'a> Ctx<'a> {
         Dice::new(self.options.seed, stream)
     }
 
-    /// Creates a dataset file in the output folder.
+    /// Creates a dataset file in the output folder, shown as a stage of the progress.
     fn file(&self, name: &'static str, expected_rows: u64) -> io::Result<CsvFile<'_>> {
         CsvFile::create(self.dir, name, expected_rows, self.progress, &self.tally)
+    }
+
+    /// Creates a dataset file written alongside another, whose progress stands for both.
+    fn side_file(&self, name: &'static str) -> io::Result<CsvFile<'_>> {
+        CsvFile::create(self.dir, name, 0, &crate::NoProgress, &self.tally)
     }
 }
 

@@ -82,9 +82,9 @@ struct WonBooking {
     margin: i64,
 }
 
-/// A transaction a later one may reverse.
+/// One transaction row, kept a while so that a later row may reverse it.
 #[derive(Clone, Copy)]
-struct Recent {
+struct TxRow {
     id: u64,
     day: i32,
     booking: bool,
@@ -111,7 +111,7 @@ struct TxGen<'a> {
 }
 
 impl TxGen<'_> {
-    fn row(&self, out: &mut Rows, r: &Recent, owner: Option<u64>, reverses: Option<u64>) {
+    fn row(&self, out: &mut Rows, r: &TxRow, owner: Option<u64>, reverses: Option<u64>) {
         out.id(self.tx_ids, r.id).word(self.days.text(r.day));
         out.word(if r.booking { b"booking" } else { b"revenue" })
             .money(r.amount);
@@ -129,13 +129,13 @@ impl TxGen<'_> {
     /// Formats the rows of chunk `c` into `out` and their splits into `splits`.
     fn chunk(&self, c: u64, out: &mut Rows, splits: &mut Rows) {
         let mut dice = Dice::new(self.seed, 1000 + c);
-        let mut recent: Vec<Recent> = Vec::with_capacity(RECENT);
+        let mut recent: Vec<TxRow> = Vec::with_capacity(RECENT);
         let year_len = self.days.year_len();
         let weight = self.cumulative.last().copied().unwrap_or(0);
         for i in c * CHUNK..((c + 1) * CHUNK).min(self.total) {
             let id = i + 1;
             if let Some(w) = self.won.get(i as usize) {
-                let r = Recent {
+                let r = TxRow {
                     id,
                     day: w.day,
                     booking: true,
@@ -150,7 +150,7 @@ impl TxGen<'_> {
             }
             if !recent.is_empty() && dice.chance(REVERSALS_PER_MILLE) {
                 let o = recent.swap_remove(dice.index(recent.len()));
-                let r = Recent {
+                let r = TxRow {
                     id,
                     day: (o.day + dice.below(45) as i32).min(year_len - 1),
                     amount: -o.amount,
@@ -168,7 +168,7 @@ impl TxGen<'_> {
             let table = if booking { &DEAL_SIZES } else { &REVENUE_SIZES };
             let base = table[dice.index(256)];
             let amount = base * (900 + dice.below(201) as i64) * s.factor / 100_000;
-            let r = Recent {
+            let r = TxRow {
                 id,
                 day: s.lo + dice.below(s.span) as i32,
                 booking,
@@ -279,7 +279,7 @@ pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
         opp_ids: pipe.opp_ids,
     };
     let mut tx_file = ctx.file("transactions", total)?;
-    let mut split_file = ctx.file("splits", total * SPLITS_PER_MILLE * 13 / 10_000)?;
+    let mut split_file = ctx.side_file("splits")?;
     let chunks = total.div_ceil(CHUNK);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

@@ -403,8 +403,9 @@ pub fn build(ctx: &Ctx) -> Org {
         }
     }
     let region_districts = spread(s.districts, s.regions);
-    let area_regions = if s.areas.is_empty() {
-        vec![0..s.regions]
+    // Without areas, all regions form one group under the company.
+    let area_regions: Vec<std::ops::Range<usize>> = if s.areas.is_empty() {
+        std::iter::once(0..s.regions).collect()
     } else {
         s.areas.clone()
     };
