@@ -7,16 +7,16 @@
 //! transaction is rolled back at the end.
 
 use crate::progress::Progress;
-use crate::rules::{self, Problem};
+use crate::rules::{self, Changed, Problem, Rules};
 use crate::source::{Source, SourceFile};
-use crate::spec::{FILES, FileSpec, Kind};
+use crate::spec::{FILES, FileSpec, Kind, file_spec};
 use attain_store::{Executor, Store, StoreError, Tx, Value};
 use std::collections::{HashMap, HashSet};
 
 /// The most problems one import reports.
 pub const MAX_ERRORS: usize = 100;
 /// Rows written per statement.
-const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 
 /// What one file of an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -122,6 +122,12 @@ pub fn import(
     let mut conn = store.conn()?;
     let mut tx = conn.transaction()?;
     let mut report = ImportReport::default();
+    let mut rules = Rules::new(
+        FILES
+            .iter()
+            .filter(|spec| source.get(&spec.file_name()).is_some())
+            .map(|spec| spec.name),
+    );
     for spec in FILES {
         let Some(file) = source.get(&spec.file_name()) else {
             continue;
@@ -129,13 +135,11 @@ pub fn import(
         if errors.full() {
             break;
         }
-        let counts = FileImport::new(spec, file, &mut errors).run(&mut tx, progress)?;
+        rules.before_file(&mut tx, spec)?;
+        let (counts, changed) = FileImport::new(spec, file, &mut errors).run(&mut tx, progress)?;
         report.files.push(counts);
-        let problems = rules::check_file(&mut tx, spec)?;
-        report_problems(source, problems, &mut errors)?;
-    }
-    if errors.is_empty() {
-        let problems = rules::check_dataset(&mut tx)?;
+        rules.record(spec, changed);
+        let problems = rules.check_file(&mut tx, spec)?;
         report_problems(source, problems, &mut errors)?;
     }
     if !errors.is_empty() {
@@ -169,54 +173,101 @@ fn write_audit(tx: &mut Tx<'_>, actor: &str, report: &ImportReport) -> Result<()
     Ok(())
 }
 
-/// Turns problems found after writing into `file:line` errors by finding their lines.
+/// Turns problems found after writing into `file:line` errors by finding their lines; a problem
+/// whose row is not in the file (or that names no row) is reported against the whole file.
 fn report_problems(
     source: &Source,
     problems: Vec<Problem>,
     errors: &mut Errors,
 ) -> Result<(), ImportError> {
-    for p in problems {
-        let line = match source.get(&format!("{}.csv", p.file)) {
-            Some(file) => locate(file, &p.matches)?,
-            None => None,
+    let mut files: Vec<&'static str> = Vec::new();
+    for p in &problems {
+        if !files.contains(&p.file) {
+            files.push(p.file);
+        }
+    }
+    for name in files {
+        let of_file: Vec<&Problem> = problems.iter().filter(|p| p.file == name).collect();
+        let file_name = format!("{name}.csv");
+        let lines = match (source.get(&file_name), file_spec(name)) {
+            (Some(file), Some(spec)) => locate(file, spec, &of_file)?,
+            _ => vec![None; of_file.len()],
         };
-        match line {
-            Some(line) => errors.at(&format!("{}.csv", p.file), line, p.column, &p.message),
-            None => errors.file(&format!("{}.csv", p.file), &p.message),
+        for (p, line) in of_file.into_iter().zip(lines) {
+            match line {
+                Some(line) => errors.at(&file_name, line, p.column, &p.message),
+                None => errors.file(&file_name, &p.message),
+            }
         }
     }
     Ok(())
 }
 
-/// Returns the first line of `file` whose cells equal every `(column, text)` pair.
-fn locate(file: &SourceFile, matches: &[(&str, String)]) -> Result<Option<u64>, ImportError> {
-    let io = |e: csv::Error| ImportError::Io {
+/// The cells that identify a row: `(field index, column kind, canonical text)`.
+type Cells<'a> = Vec<(usize, Kind, &'a str)>;
+
+/// Returns, for each problem, the first line of `file` whose cells equal all of the problem's
+/// `(column, text)` pairs, comparing values in canonical form (`0.50` matches `0.5`). Reads the
+/// file once however many problems there are.
+fn locate(
+    file: &SourceFile,
+    spec: &FileSpec,
+    problems: &[&Problem],
+) -> Result<Vec<Option<u64>>, ImportError> {
+    let io = |e: &dyn ToString| ImportError::Io {
         file: file.name.clone(),
         cause: e.to_string(),
     };
-    let reader = file.open().map_err(|e| ImportError::Io {
-        file: file.name.clone(),
-        cause: e.to_string(),
-    })?;
+    let mut lines = vec![None; problems.len()];
+    let reader = file.open().map_err(|e| io(&e))?;
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = csv.headers().map_err(io)?.clone();
-    let idx: Option<Vec<(usize, &String)>> = matches
+    let headers = csv.headers().map_err(|e| io(&e))?.clone();
+    // Per problem: (field index, column kind, canonical text) for every match, or None when the
+    // header lacks a column (the row cannot be found) or the problem names no row.
+    let wanted: Vec<Option<Cells>> = problems
         .iter()
-        .map(|(c, v)| {
-            headers
+        .map(|p| {
+            if p.matches.is_empty() {
+                return None;
+            }
+            p.matches
                 .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == *c)
-                .map(|i| (i, v))
+                .map(|(c, text)| {
+                    let i = headers
+                        .iter()
+                        .position(|h| h.trim_start_matches('\u{feff}') == *c)?;
+                    let kind = spec.columns[spec.column_index(c)?].kind;
+                    Some((i, kind, text.as_str()))
+                })
+                .collect()
         })
         .collect();
-    let Some(idx) = idx else { return Ok(None) };
-    for rec in csv.records() {
-        let Ok(rec) = rec else { continue };
-        if idx.iter().all(|(i, v)| rec.get(*i) == Some(v.as_str())) {
-            return Ok(rec.position().map(csv::Position::line));
+    let mut open = wanted.iter().filter(|w| w.is_some()).count();
+    let mut rec = csv::StringRecord::new();
+    while open > 0 && csv.read_record(&mut rec).unwrap_or(false) {
+        for (line, cells) in lines.iter_mut().zip(&wanted) {
+            let Some(cells) = cells else { continue };
+            if line.is_none()
+                && cells
+                    .iter()
+                    .all(|&(i, kind, text)| same(kind, rec.get(i), text))
+            {
+                *line = rec.position().map(csv::Position::line);
+                open -= 1;
+            }
         }
     }
-    Ok(None)
+    Ok(lines)
+}
+
+/// Returns true when a cell as written holds the value whose canonical text is `text`.
+fn same(kind: Kind, cell: Option<&str>, text: &str) -> bool {
+    match cell {
+        None => false,
+        Some(cell) if cell == text => true,
+        Some(_) if matches!(kind, Kind::Id | Kind::Text | Kind::Word(_)) => false,
+        Some(cell) => kind.parse(cell).is_ok_and(|v| kind.format(&v) == text),
+    }
 }
 
 /// The import of one file.
@@ -232,6 +283,8 @@ struct FileImport<'a> {
     seen: HashSet<Vec<Value>>,
     /// References to rows of this same file, checked when the file is done.
     deferred: Vec<(usize, u64, Vec<Value>)>,
+    /// What this file changed, for the rules.
+    changed: Changed,
 }
 
 impl<'a> FileImport<'a> {
@@ -248,6 +301,7 @@ impl<'a> FileImport<'a> {
             present: vec![false; spec.columns.len()],
             seen: HashSet::new(),
             deferred: Vec::new(),
+            changed: Changed::default(),
         }
     }
 
@@ -258,18 +312,25 @@ impl<'a> FileImport<'a> {
         }
     }
 
-    fn run(mut self, tx: &mut Tx<'_>, progress: &dyn Progress) -> Result<FileCounts, ImportError> {
+    /// Reads, checks and writes the file; returns its counts and what it changed.
+    fn run(
+        mut self,
+        tx: &mut Tx<'_>,
+        progress: &dyn Progress,
+    ) -> Result<(FileCounts, Changed), ImportError> {
         let reader = self.file.open().map_err(|e| self.io_error(e))?;
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(reader);
         let headers = csv.headers().map_err(|e| self.io_error(e))?.clone();
         let Some(map) = self.read_header(&headers) else {
-            return Ok(self.counts);
+            return Ok((self.counts, self.changed));
         };
         let table_was_empty = tx
             .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", self.spec.name), &[])?
             .is_none();
+        self.changed.all_new = table_was_empty;
+        self.changed.present = self.present.clone();
         progress.start(&self.file.name, self.file.size);
         let mut batch: Vec<ParsedRow> = Vec::with_capacity(BATCH);
         let mut record = csv::StringRecord::new();
@@ -308,7 +369,7 @@ impl<'a> FileImport<'a> {
         }
         self.check_deferred(tx)?;
         progress.finish();
-        Ok(self.counts)
+        Ok((self.counts, self.changed))
     }
 
     /// Maps header fields to spec columns; reports unknown and missing columns.
@@ -495,6 +556,9 @@ impl<'a> FileImport<'a> {
         match tx.savepoint(|tx| tx.execute(&sql, &params)) {
             Ok(_) => {
                 self.counts.inserted += rows.len() as u64;
+                for row in &rows {
+                    self.record_insert(row);
+                }
                 Ok(())
             }
             Err(e) if e.is_conflict() => {
@@ -502,7 +566,10 @@ impl<'a> FileImport<'a> {
                 let one = insert_sql(self.spec, 1);
                 for row in rows {
                     match tx.savepoint(|tx| tx.execute(&one, &row.values)) {
-                        Ok(_) => self.counts.inserted += 1,
+                        Ok(_) => {
+                            self.counts.inserted += 1;
+                            self.record_insert(&row);
+                        }
                         Err(e) if e.is_conflict() => {
                             let key = self.key_of(&row.values);
                             let msg = format!(
@@ -521,7 +588,17 @@ impl<'a> FileImport<'a> {
         }
     }
 
+    /// Remembers an inserted key for the rules, unless every row of the table is new anyway.
+    fn record_insert(&mut self, row: &ParsedRow) {
+        if !self.changed.all_new {
+            let key = self.key_of(&row.values);
+            self.changed.inserted.push(key);
+        }
+    }
+
     fn update(&mut self, tx: &mut Tx<'_>, row: &ParsedRow) -> Result<(), ImportError> {
+        let key = self.key_of(&row.values);
+        self.changed.updated.push(key);
         let spec = self.spec;
         let mut sets = Vec::new();
         let mut params = Vec::new();
@@ -682,7 +759,7 @@ pub fn existing_keys<'k>(
 }
 
 /// Returns a condition `(a, b) IN (VALUES ($1, $2), …)` (or `a IN ($1, …)`) and its parameters.
-fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
+pub(crate) fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
     let mut params = Vec::with_capacity(keys.len() * columns.len());
     let mut tuples = Vec::with_capacity(keys.len());
     for key in keys {

@@ -610,16 +610,19 @@ mod tests {
 
     #[test]
     fn kinds_parse_and_format_back() {
-        let money = Kind::Money.parse("-12.5").unwrap();
+        let money = Kind::Money.parse("-12.5").expect("money");
         assert_eq!(Kind::Money.format(&money), "-12.50");
-        assert_eq!(Kind::Ratio.format(&Kind::Ratio.parse("1.0").unwrap()), "1");
+        assert_eq!(
+            Kind::Ratio.format(&Kind::Ratio.parse("1.0").expect("a ratio")),
+            "1"
+        );
         assert_eq!(
             Kind::Bool.format(&Kind::Bool.normalize(Value::Int(1))),
             "true"
         );
         assert!(
             ROLE.parse("boss")
-                .unwrap_err()
+                .expect_err("boss is no role")
                 .to_string()
                 .contains("rep, manager")
         );
