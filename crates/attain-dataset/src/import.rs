@@ -196,7 +196,19 @@ fn report_problems(
         for (p, line) in of_file.into_iter().zip(lines) {
             match line {
                 Some(line) => errors.at(&file_name, line, p.column, &p.message),
-                None => errors.file(&file_name, &p.message),
+                None if p.matches.is_empty() => errors.file(&file_name, &p.message),
+                // A stored row the import did not hold, made wrong by a row it did.
+                None => {
+                    let cells: Vec<String> =
+                        p.matches.iter().map(|(c, v)| format!("{c} {v}")).collect();
+                    let message = format!(
+                        "the stored row with {}: {}: {}",
+                        cells.join(", "),
+                        p.column,
+                        p.message
+                    );
+                    errors.file(&file_name, message);
+                }
             }
         }
     }
@@ -758,31 +770,45 @@ pub fn existing_keys<'k>(
     Ok(found)
 }
 
-/// Returns a condition `(a, b) IN (VALUES ($1, $2), …)` (or `a IN ($1, …)`) and its parameters.
+/// Returns a condition that `columns` hold one of `keys`, and its parameters: `a IN ($1, …)`
+/// for one column, `(a = $1 AND b = $2) OR …` for several. (A row-value `IN (VALUES …)` would
+/// not do: PostgreSQL types the parameters of a `VALUES` list as text, and SQLite accepts no
+/// other list of row values.) The ORs are nested as a balanced tree, so a long list stays far
+/// below SQLite's limit on expression depth.
 pub(crate) fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
     let mut params = Vec::with_capacity(keys.len() * columns.len());
-    let mut tuples = Vec::with_capacity(keys.len());
-    for key in keys {
-        let mut slots = Vec::with_capacity(key.len());
-        for v in key {
-            params.push(v.clone());
-            slots.push(format!("${}", params.len()));
-        }
-        tuples.push(if columns.len() == 1 {
-            slots.remove(0)
-        } else {
-            format!("({})", slots.join(", "))
-        });
-    }
     if keys.is_empty() {
         return ("1 = 0".to_owned(), params);
     }
-    let cond = if columns.len() == 1 {
-        format!("{} IN ({})", columns[0], tuples.join(", "))
-    } else {
-        format!("({}) IN (VALUES {})", columns.join(", "), tuples.join(", "))
-    };
-    (cond, params)
+    if let [column] = columns {
+        let mut slots = Vec::with_capacity(keys.len());
+        for key in keys {
+            params.push(key[0].clone());
+            slots.push(format!("${}", params.len()));
+        }
+        return (format!("{column} IN ({})", slots.join(", ")), params);
+    }
+    let mut terms = Vec::with_capacity(keys.len());
+    for key in keys {
+        let mut equal = Vec::with_capacity(columns.len());
+        for (column, v) in columns.iter().zip(key) {
+            params.push(v.clone());
+            equal.push(format!("{column} = ${}", params.len()));
+        }
+        terms.push(format!("({})", equal.join(" AND ")));
+    }
+    (any_of(&terms), params)
+}
+
+/// Returns the terms joined by OR, nested as a balanced tree.
+fn any_of(terms: &[String]) -> String {
+    match terms {
+        [one] => one.clone(),
+        _ => {
+            let (left, right) = terms.split_at(terms.len() / 2);
+            format!("({} OR {})", any_of(left), any_of(right))
+        }
+    }
 }
 
 /// Returns `INSERT INTO table (all columns) VALUES (…), …` for `rows` rows.
@@ -804,4 +830,28 @@ fn insert_sql(spec: &FileSpec, rows: usize) -> String {
         sql.push(')');
     }
     sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_lists_bind_every_value_in_order() {
+        let keys = vec![
+            vec![Value::from("a"), Value::Int(1)],
+            vec![Value::from("b"), Value::Int(2)],
+            vec![Value::from("c"), Value::Int(3)],
+        ];
+        let (cond, params) = in_list(&["id", "n"], &keys);
+        assert_eq!(
+            cond,
+            "((id = $1 AND n = $2) OR ((id = $3 AND n = $4) OR (id = $5 AND n = $6)))"
+        );
+        assert_eq!(params.len(), 6);
+        assert_eq!(params[5], Value::Int(3));
+        let (cond, _) = in_list(&["id"], &keys[..2]);
+        assert_eq!(cond, "id IN ($1, $2)");
+        assert_eq!(in_list(&["id"], &[]).0, "1 = 0");
+    }
 }
