@@ -548,6 +548,11 @@ impl<'a> FileImport<'a> {
                     if &row.values == old {
                         self.counts.unchanged += 1;
                     } else {
+                        let changed = &mut self.changed.updated_columns;
+                        changed.resize(old.len(), false);
+                        for (c, (new, old)) in row.values.iter().zip(old).enumerate() {
+                            changed[c] |= new != old;
+                        }
                         self.update(tx, &row)?;
                         self.counts.updated += 1;
                     }

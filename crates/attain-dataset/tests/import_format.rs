@@ -20,8 +20,10 @@ fn an_unknown_column_is_named_with_the_expected_ones() {
 
         assert_errors(
             &errors,
-            &["territories.csv:1: parent: is not a column of territories.csv; the columns are \
-               territory_id, name, parent_id, target_market"],
+            &[
+                "territories.csv:1: parent: is not a column of territories.csv; the columns are \
+               territory_id, name, parent_id, target_market",
+            ],
         );
     });
 }
@@ -56,7 +58,10 @@ fn a_misspelt_file_name_is_an_error() {
 fn a_file_of_another_kind_is_ignored() {
     each_db(|db| {
         let mut files = BASE.to_vec();
-        files.push(("notes.txt", "Imported from the old CRM on Monday.\nnot,a,dataset"));
+        files.push((
+            "notes.txt",
+            "Imported from the old CRM on Monday.\nnot,a,dataset",
+        ));
 
         let report = try_import(db, &files);
 
@@ -88,7 +93,11 @@ fn a_column_left_out_keeps_its_stored_value_and_an_empty_one_clears_it() {
             .unwrap();
         assert_eq!(report.files[0].updated, 1);
         assert_eq!(row.text(0).unwrap(), "Robert");
-        assert_eq!(row.opt_text(1).unwrap(), Some("rob@x.test"), "left out: kept");
+        assert_eq!(
+            row.opt_text(1).unwrap(),
+            Some("rob@x.test"),
+            "left out: kept"
+        );
         assert_eq!(row.opt_text(2).unwrap(), None, "present but empty: cleared");
         assert_eq!(row.opt_text(3).unwrap(), Some("m1"), "left out: kept");
     });

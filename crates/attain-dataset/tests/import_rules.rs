@@ -22,8 +22,10 @@ fn a_setting_key_must_be_one_dataset_md_defines() {
 
         assert_errors(
             &errors,
-            &["settings.csv:3: key: 'colour' is not a setting; the settings are company_name, \
-               currency, fiscal_year_start_month, fiscal_year_named_by"],
+            &[
+                "settings.csv:3: key: 'colour' is not a setting; the settings are company_name, \
+               currency, fiscal_year_start_month, fiscal_year_named_by",
+            ],
         );
     });
 }
@@ -181,7 +183,10 @@ fn a_person_cannot_be_their_own_manager() {
             )],
         );
 
-        assert_errors(&errors, &["people.csv:2: manager_id: is the person's own id"]);
+        assert_errors(
+            &errors,
+            &["people.csv:2: manager_id: is the person's own id"],
+        );
     });
 }
 
@@ -227,8 +232,10 @@ fn a_reporting_row_that_closes_a_cycle_on_its_date_is_refused() {
 
         assert_errors(
             &errors,
-            &["reporting.csv:3: manager_id: makes a reporting cycle from 2025-06-01: \
-               m1 → r2 → r1 → m1"],
+            &[
+                "reporting.csv:3: manager_id: makes a reporting cycle from 2025-06-01: \
+               m1 → r2 → r1 → m1",
+            ],
         );
     });
 }
@@ -286,8 +293,10 @@ fn a_current_manager_that_makes_a_dated_cycle_is_refused() {
 
         assert_errors(
             &errors,
-            &["people.csv:2: manager_id: makes a reporting cycle from 2025-01-01, when the \
-               reporting row of 'm1' starts: r2 → m1 → r2"],
+            &[
+                "people.csv:2: manager_id: makes a reporting cycle from 2025-01-01, when the \
+               reporting row of 'm1' starts: r2 → m1 → r2",
+            ],
         );
     });
 }
@@ -383,8 +392,10 @@ fn a_contact_others_report_to_cannot_move_to_another_account() {
 
         assert_errors(
             &errors,
-            &["contacts.csv:2: account_id: is 'a2', but contact 'c2' of account 'a1' reports \
-               to this contact"],
+            &[
+                "contacts.csv:2: account_id: is 'a2', but contact 'c2' of account 'a1' reports \
+               to this contact",
+            ],
         );
     });
 }
@@ -448,8 +459,10 @@ fn stages_are_those_of_stages_csv_once_it_has_rows() {
 
         assert_errors(
             &stored_row_left_behind,
-            &["opportunities.csv: the stored row with opportunity_id o1: stage: 'proposal' is \
-               not a stage of stages.csv: discovery, won, lost"],
+            &[
+                "opportunities.csv: the stored row with opportunity_id o1: stage: 'proposal' is \
+               not a stage of stages.csv: discovery, won, lost",
+            ],
         );
         assert!(moved_along.is_ok(), "{moved_along:?}");
     });
@@ -504,7 +517,10 @@ fn a_transaction_needs_an_owner_unless_it_reverses_one() {
 
         let message = "owner_id: is required unless reverses_id is given";
         assert_errors(&both_columns, &[&format!("transactions.csv:3: {message}")]);
-        assert_errors(&no_reverses_column, &[&format!("transactions.csv:3: {message}")]);
+        assert_errors(
+            &no_reverses_column,
+            &[&format!("transactions.csv:3: {message}")],
+        );
     });
 }
 
@@ -559,7 +575,10 @@ fn an_owner_cannot_change_to_someone_holding_a_split() {
             &errors,
             &["transactions.csv:2: owner_id: 'r2' holds a split of transaction 'x1'"],
         );
-        assert!(after_removing_the_split.is_ok(), "{after_removing_the_split:?}");
+        assert!(
+            after_removing_the_split.is_ok(),
+            "{after_removing_the_split:?}"
+        );
     });
 }
 
@@ -596,8 +615,10 @@ fn a_reversal_may_have_splits_of_its_own_but_not_for_the_owner_it_takes() {
         assert!(own_splits.is_ok(), "{own_splits:?}");
         assert_errors(
             &errors,
-            &["splits.csv:2: person_id: 'r1' is the owner of transaction 'x1', which this one \
-               reverses"],
+            &[
+                "splits.csv:2: person_id: 'r1' is the owner of transaction 'x1', which this one \
+               reverses",
+            ],
         );
     });
 }
@@ -619,8 +640,10 @@ fn the_splits_of_a_transaction_sum_to_at_most_100_percent_with_the_store() {
 
         assert_errors(
             &errors,
-            &["splits.csv:2: percent: the splits of transaction 'x1' sum to 100.5 %, more than \
-               100"],
+            &[
+                "splits.csv:2: percent: the splits of transaction 'x1' sum to 100.5 %, more than \
+               100",
+            ],
         );
     });
 }
@@ -885,8 +908,10 @@ fn a_plan_with_a_payout_curve_needs_a_target_incentive() {
 
         assert_errors(
             &errors,
-            &["plan_assignments.csv:2: target_incentive: is required because plan 'p3' has a \
-               payout_curve component, 'quota'"],
+            &[
+                "plan_assignments.csv:2: target_incentive: is required because plan 'p3' has a \
+               payout_curve component, 'quota'",
+            ],
         );
         assert!(with_incentive.is_ok(), "{with_incentive:?}");
     });
@@ -950,7 +975,10 @@ fn what_was_paid_in_a_locked_month_does_not_change() {
                 &format!("paid.csv:3: {message}"),
             ],
         );
-        assert!(again.is_ok(), "the same paid rows import unchanged: {again:?}");
+        assert!(
+            again.is_ok(),
+            "the same paid rows import unchanged: {again:?}"
+        );
     });
 }
 
@@ -958,16 +986,16 @@ fn what_was_paid_in_a_locked_month_does_not_change() {
 fn an_adjustment_goes_to_an_open_month() {
     each_db(|db| {
         import_ok(db, BASE);
-        import_ok(db, &[("paid.csv", &format!("{PAID_HEADER}\nr1,std,new,2026,1,100"))]);
+        import_ok(
+            db,
+            &[("paid.csv", &format!("{PAID_HEADER}\nr1,std,new,2026,1,100"))],
+        );
 
         // Month 1 is locked in the store, month 2 by this very import.
         let errors = refused(
             db,
             &[
-                (
-                    "paid.csv",
-                    &format!("{PAID_HEADER}\nr1,std,new,2026,2,100"),
-                ),
+                ("paid.csv", &format!("{PAID_HEADER}\nr1,std,new,2026,2,100")),
                 (
                     "adjustments.csv",
                     "adjustment_id,person_id,year,month,amount,reason
@@ -1001,7 +1029,10 @@ fn an_adjustment_paid_in_a_locked_month_cannot_move_out_of_it() {
             )
         };
         import_ok(db, &[("adjustments.csv", &adjustment(1))]);
-        import_ok(db, &[("paid.csv", &format!("{PAID_HEADER}\nr1,std,new,2026,1,150"))]);
+        import_ok(
+            db,
+            &[("paid.csv", &format!("{PAID_HEADER}\nr1,std,new,2026,1,150"))],
+        );
 
         let unchanged = try_import(db, &[("adjustments.csv", &adjustment(1))]);
         let errors = refused(db, &[("adjustments.csv", &adjustment(2))]);
@@ -1009,8 +1040,10 @@ fn an_adjustment_paid_in_a_locked_month_cannot_move_out_of_it() {
         assert!(unchanged.is_ok(), "{unchanged:?}");
         assert_errors(
             &errors,
-            &["adjustments.csv:2: month: cannot change: the adjustment was paid in month 1 of \
-               2026"],
+            &[
+                "adjustments.csv:2: month: cannot change: the adjustment was paid in month 1 of \
+               2026",
+            ],
         );
     });
 }

@@ -1,6 +1,6 @@
 //! Who is credited: a transaction's owner, its credit splits, and what targets are set for.
 
-use super::{Problem, Rules, Scope};
+use super::{Problem, Rules, Scope, query_scopes};
 use attain_domain::Percent;
 use attain_store::{Executor, StoreError, Tx};
 
@@ -19,12 +19,15 @@ pub(super) fn owners(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, Sto
     if has("owner_id") && has("reverses_id") {
         return Ok(Vec::new());
     }
-    let rows = rules.scope("transactions", &["transaction_id"]).query(
-        tx,
-        "SELECT transaction_id FROM transactions
+    let owner = ["owner_id", "reverses_id"];
+    let rows = rules
+        .scope_changing("transactions", &["transaction_id"], &owner)
+        .query(
+            tx,
+            "SELECT transaction_id FROM transactions
          WHERE owner_id IS NULL AND reverses_id IS NULL AND {scope}",
-        &["transaction_id"],
-    )?;
+            &["transaction_id"],
+        )?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -50,10 +53,17 @@ pub(super) fn split_owner(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
                WHERE s.percent > 0 AND s.person_id = COALESCE(t.owner_id, o.owner_id)
                  AND {scope}";
     let splits = rules.scope("splits", &["transaction_id", "person_id"]);
-    let transactions = rules.scope("transactions", &["transaction_id"]);
-    let mut rows = splits.query(tx, sql, &["s.transaction_id", "s.person_id"])?;
-    rows.extend(transactions.query(tx, sql, &["t.transaction_id"])?);
-    rows.extend(transactions.query(tx, sql, &["o.transaction_id"])?);
+    let owner = ["owner_id", "reverses_id"];
+    let transactions = rules.scope_changing("transactions", &["transaction_id"], &owner);
+    let rows = query_scopes(
+        tx,
+        sql,
+        &[
+            (&splits, &["s.transaction_id", "s.person_id"]),
+            (&transactions, &["t.transaction_id"]),
+            (&transactions, &["t.reverses_id"]),
+        ],
+    )?;
     let mut problems = Vec::new();
     for r in rows {
         let (transaction, person) = (r.value(0), r.value(1));
@@ -126,7 +136,10 @@ pub(super) fn split_total(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
 pub(super) fn target_scopes(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, StoreError> {
     let targets = rules.scope("targets", &["scope", "scope_id"]);
     // A new root makes the company targets of the old one wrong.
-    let company = if rules.touched("territories") {
+    let company = if !rules
+        .scope_changing("territories", &["territory_id"], &["parent_id"])
+        .is_empty()
+    {
         Scope::All
     } else {
         targets.clone()

@@ -26,7 +26,7 @@ pub(super) fn shared(
     } else {
         column.to_owned()
     };
-    let groups = rules.scope(file, &[group]).query(
+    let groups = rules.scope_changing(file, &[group], &[column]).query(
         tx,
         &format!(
             "SELECT {group} FROM {file} WHERE {{scope}}

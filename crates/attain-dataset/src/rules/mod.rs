@@ -18,7 +18,7 @@ mod scope;
 mod tree;
 
 pub use row::check_row;
-pub use scope::{Changed, Scope};
+pub use scope::{Changed, Scope, query_scopes};
 
 use crate::import::ParsedRow;
 use crate::spec::{FILES, FileSpec, file_spec};
@@ -241,11 +241,17 @@ impl Rules {
     /// Returns the values that `columns` (key columns of `file`) take in the rows this import
     /// inserted or updated in `file`.
     pub fn scope(&self, file: &str, columns: &[&str]) -> Scope {
+        self.scope_changing(file, columns, &[])
+    }
+
+    /// Like [`Rules::scope`], but updated rows count only if an update changed one of the
+    /// `watched` columns.
+    pub fn scope_changing(&self, file: &str, columns: &[&str], watched: &[&str]) -> Scope {
         match self.changed(file) {
             None => Scope::none(),
             Some(changed) => {
                 let spec = file_spec(file).expect("rules name dataset files");
-                changed.scope(spec, columns)
+                changed.scope_changing(spec, columns, watched)
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Compensation plans: a plan's rows agree, commission tiers are contiguous bands from 0, payout
 //! curves rise, and assignments match their plan's year and method.
 
-use super::{Problem, Rules, groups};
+use super::{Problem, Rules, Scope, groups, query_scopes};
 use attain_domain::Ratio;
 use attain_store::{Row, StoreError, Tx};
 use std::collections::HashSet;
@@ -97,15 +97,17 @@ pub(super) fn curve(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, Stor
 /// component needs a target incentive. A changed plan is checked against its assignments too.
 pub(super) fn assignments(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, StoreError> {
     let assigned = rules.scope("plan_assignments", &["person_id", "year"]);
-    let plans = rules.scope("plans", &["plan_id"]);
+    let plans = rules.scope_changing("plans", &["plan_id"], &["year", "method"]);
     let mut problems = Vec::new();
 
     let sql = "SELECT DISTINCT a.person_id, a.year, a.plan_id, p.year
                FROM plan_assignments a JOIN plans p ON p.plan_id = a.plan_id
                WHERE p.year <> a.year AND {scope}";
-    let mut rows = assigned.query(tx, sql, &["a.person_id", "a.year"])?;
-    rows.extend(plans.query(tx, sql, &["a.plan_id"])?);
-    for r in rows {
+    let scopes: [(&Scope, &[&str]); 2] = [
+        (&assigned, &["a.person_id", "a.year"]),
+        (&plans, &["a.plan_id"]),
+    ];
+    for r in query_scopes(tx, sql, &scopes)? {
         let (person, year, plan, plan_year) = (r.text(0)?, r.int(1)?, r.text(2)?, r.int(3)?);
         problems.push(
             if assigned.contains(&[r.value(0).clone(), r.value(1).clone()]) {
@@ -133,10 +135,8 @@ pub(super) fn assignments(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
                JOIN plans p ON p.plan_id = a.plan_id AND p.method = 'payout_curve'
                WHERE a.target_incentive IS NULL AND {scope}
                ORDER BY a.person_id, a.year, p.component";
-    let mut rows = assigned.query(tx, sql, &["a.person_id", "a.year"])?;
-    rows.extend(plans.query(tx, sql, &["a.plan_id"])?);
     let mut reported = HashSet::new();
-    for r in rows {
+    for r in query_scopes(tx, sql, &scopes)? {
         let assignment = [r.value(0).clone(), r.value(1).clone()];
         if !reported.insert(assignment.clone()) {
             continue;
@@ -177,9 +177,11 @@ fn component_method(
     what: &str,
 ) -> Result<Vec<Problem>, StoreError> {
     let rows_changed = rules.scope(table, &["plan_id", "component"]);
-    let scope = rows_changed
-        .clone()
-        .or(rules.scope("plans", &["plan_id", "component"]));
+    let scope = rows_changed.clone().or(rules.scope_changing(
+        "plans",
+        &["plan_id", "component"],
+        &["method"],
+    ));
     let rows = scope.query(
         tx,
         &format!(

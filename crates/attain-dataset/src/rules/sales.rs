@@ -1,7 +1,7 @@
 //! The sales side: job descriptions, the account map of contacts, and the stages of the sales
 //! process that opportunities and their history name.
 
-use super::{Problem, Rules, Scope, groups};
+use super::{Problem, Rules, Scope, groups, query_scopes};
 use attain_store::{Executor, StoreError, Tx, Value};
 
 /// The stages that apply while the store's stages table is empty (dataset.md, stages.csv).
@@ -27,14 +27,21 @@ pub(super) fn jobs(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, Store
 
 /// contacts.csv: a contact reports to another contact of the same account.
 pub(super) fn contacts(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, StoreError> {
-    let changed = rules.scope("contacts", &["contact_id"]);
+    let changed = rules.scope_changing(
+        "contacts",
+        &["contact_id"],
+        &["account_id", "reports_to_id"],
+    );
     let sql = "SELECT c.contact_id, c.account_id, m.contact_id, m.account_id
                FROM contacts c JOIN contacts m ON m.contact_id = c.reports_to_id
                WHERE m.account_id <> c.account_id AND {scope}";
     // A changed contact that reports across accounts, or one that moved away from the
     // contacts reporting to it.
-    let mut rows = changed.query(tx, sql, &["c.contact_id"])?;
-    rows.extend(changed.query(tx, sql, &["m.contact_id"])?);
+    let rows = query_scopes(
+        tx,
+        sql,
+        &[(&changed, &["c.contact_id"]), (&changed, &["m.contact_id"])],
+    )?;
     let mut problems = Vec::new();
     for r in rows {
         let (contact, account, manager, manager_account) =
@@ -98,13 +105,16 @@ pub(super) fn stages(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, Sto
             format!("a stage of stages.csv: {names}"),
         )
     };
-    // New stages replace the defaults, so every stored row is checked again.
-    let everything = rules.touched("stages");
+    // New stages replace the defaults, so every stored row is checked again. (An update of a
+    // stage changes no name: the name is its key.)
+    let everything = !rules
+        .scope_changing("stages", &["stage"], &["stage"])
+        .is_empty();
     let scope = |file: &str, columns: &[&str]| {
         if everything {
             Scope::All
         } else {
-            rules.scope(file, columns)
+            rules.scope_changing(file, columns, &["stage"])
         }
     };
     let mut problems = Vec::new();

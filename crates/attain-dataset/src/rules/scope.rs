@@ -18,6 +18,8 @@ pub struct Changed {
     pub updated: Vec<Vec<Value>>,
     /// For each spec column, whether the file's header had it (empty if the header was bad).
     pub present: Vec<bool>,
+    /// For each spec column, whether some update changed its value (empty if none did).
+    pub updated_columns: Vec<bool>,
 }
 
 impl Changed {
@@ -33,9 +35,24 @@ impl Changed {
 
     /// Returns the values of the key columns `columns` in the changed rows.
     pub fn scope(&self, spec: &FileSpec, columns: &[&str]) -> Scope {
+        self.scope_changing(spec, columns, &[])
+    }
+
+    /// Returns the values of the key columns `columns` in the rows inserted, and in the rows
+    /// updated if some update changed one of the `watched` columns (any column if none is
+    /// named): a rule about an owner need not look again at transactions whose amount changed.
+    pub fn scope_changing(&self, spec: &FileSpec, columns: &[&str], watched: &[&str]) -> Scope {
         if self.all_new {
             return Scope::All;
         }
+        let updates_matter = watched.is_empty()
+            || watched.iter().any(|c| {
+                let i = spec
+                    .column_index(c)
+                    .expect("a watched column is a spec column");
+                self.updated_columns.get(i).copied().unwrap_or(false)
+            });
+        let updated: &[Vec<Value>] = if updates_matter { &self.updated } else { &[] };
         let at: Vec<usize> = columns
             .iter()
             .map(|c| {
@@ -48,7 +65,7 @@ impl Changed {
         Scope::Only(
             self.inserted
                 .iter()
-                .chain(&self.updated)
+                .chain(updated)
                 .map(|key| at.iter().map(|&i| key[i].clone()).collect())
                 .collect(),
         )
@@ -119,6 +136,23 @@ impl Scope {
     }
 }
 
+/// Runs `sql` (see [`Scope::query`]) for each scope with its columns and returns every row;
+/// when one scope is every row, runs it once over every row instead.
+pub fn query_scopes(
+    tx: &mut Tx<'_>,
+    sql: &str,
+    scopes: &[(&Scope, &[&str])],
+) -> Result<Vec<Row>, StoreError> {
+    if scopes.iter().any(|(scope, _)| **scope == Scope::All) {
+        return Scope::All.query(tx, sql, &[]);
+    }
+    let mut rows = Vec::new();
+    for (scope, columns) in scopes {
+        rows.extend(scope.query(tx, sql, columns)?);
+    }
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn a_scope_projects_changed_keys_onto_key_columns() {
+    fn a_scope_projects_changed_keys_onto_key_columns_and_skips_irrelevant_updates() {
         let spec = crate::spec::file_spec("splits").expect("a dataset file");
         let changed = Changed {
             inserted: vec![vec!["x1".into(), "r1".into()]],
@@ -147,6 +181,21 @@ mod tests {
         };
         assert_eq!(
             changed.scope(spec, &["transaction_id"]),
+            only(&["x1", "x2"])
+        );
+        let spec = crate::spec::file_spec("transactions").expect("a dataset file");
+        let amounts_only = Changed {
+            inserted: vec![vec!["x1".into()]],
+            updated: vec![vec!["x2".into()]],
+            updated_columns: vec![false, false, false, true],
+            ..Changed::default()
+        };
+        assert_eq!(
+            amounts_only.scope_changing(spec, &["transaction_id"], &["owner_id"]),
+            only(&["x1"])
+        );
+        assert_eq!(
+            amounts_only.scope_changing(spec, &["transaction_id"], &["amount"]),
             only(&["x1", "x2"])
         );
         let all = Changed {

@@ -204,13 +204,16 @@ pub(super) fn territories(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
 
 /// people.csv: a person's end_date is not before their hire_date.
 pub(super) fn employment_dates(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, StoreError> {
-    let rows = rules.scope("people", &["person_id"]).query(
-        tx,
-        "SELECT person_id, hire_date, end_date FROM people
+    let dates = ["hire_date", "end_date"];
+    let rows = rules
+        .scope_changing("people", &["person_id"], &dates)
+        .query(
+            tx,
+            "SELECT person_id, hire_date, end_date FROM people
          WHERE hire_date IS NOT NULL AND end_date IS NOT NULL AND end_date < hire_date
            AND {scope}",
-        &["person_id"],
-    )?;
+            &["person_id"],
+        )?;
     let mut problems = Vec::new();
     for row in rows {
         let (hire, end) = (row.date(1)?, row.date(2)?);
@@ -230,7 +233,8 @@ pub(super) fn employment_dates(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Pro
 
 /// people.csv and reporting.csv: the reporting lines form a forest on every date.
 pub(super) fn reporting_lines(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, StoreError> {
-    if !rules.touched("people") && !rules.touched("reporting") {
+    let people_changed = rules.scope_changing("people", &["person_id"], &["manager_id"]);
+    if people_changed.is_empty() && !rules.touched("reporting") {
         return Ok(Vec::new());
     }
     let mut pairs = Vec::new();
@@ -241,7 +245,6 @@ pub(super) fn reporting_lines(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Prob
         pairs.push((row.string(0)?, row.opt_string(1)?));
     }
     let graph = Graph::new(pairs);
-    let people_changed = rules.scope("people", &["person_id"]);
     let person_changed = |n: usize| people_changed.contains(&[Value::from(&graph.ids[n])]);
     let blame_person = |n: usize, message: String| {
         Problem::at(
