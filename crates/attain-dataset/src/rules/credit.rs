@@ -55,11 +55,16 @@ pub(super) fn split_owner(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
     let splits = rules.scope("splits", &["transaction_id", "person_id"]);
     let owner = ["owner_id", "reverses_id"];
     let transactions = rules.scope_changing("transactions", &["transaction_id"], &owner);
+    // The splits of the changed transactions are read by transaction (one indexed IN list);
+    // those whose split this import left alone are then kept only if their owner changed.
     let rows = query_scopes(
         tx,
         sql,
         &[
-            (&splits, &["s.transaction_id", "s.person_id"]),
+            (
+                &rules.scope("splits", &["transaction_id"]),
+                &["s.transaction_id"],
+            ),
             (&transactions, &["t.transaction_id"]),
             (&transactions, &["t.reverses_id"]),
         ],
@@ -68,6 +73,13 @@ pub(super) fn split_owner(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
     for r in rows {
         let (transaction, person) = (r.value(0), r.value(1));
         let inherited = r.bool(4)?;
+        let owner_changed = if transactions.contains(std::slice::from_ref(r.value(2))) {
+            Some(r.value(2))
+        } else if inherited && transactions.contains(std::slice::from_ref(r.value(3))) {
+            Some(r.value(3))
+        } else {
+            None
+        };
         let owner = if inherited {
             format!(
                 "the owner of transaction '{}', which this one reverses",
@@ -87,9 +99,8 @@ pub(super) fn split_owner(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
                     r.text(1)?
                 ),
             )
-        } else {
+        } else if let Some(changed) = owner_changed {
             // The owner changed to someone holding a split.
-            let changed = if inherited { r.value(3) } else { r.value(2) };
             Problem::at(
                 "transactions",
                 "owner_id",
@@ -101,6 +112,8 @@ pub(super) fn split_owner(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
                     r.text(2)?
                 ),
             )
+        } else {
+            continue; // neither the split nor the owner changed: not this import's doing
         });
     }
     Ok(problems)
@@ -134,7 +147,9 @@ pub(super) fn split_total(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>
 
 /// targets.csv: `scope_id` names a person, a territory, or for the company the root territory.
 pub(super) fn target_scopes(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, StoreError> {
-    let targets = rules.scope("targets", &["scope", "scope_id"]);
+    // Read by scope_id alone (an indexed IN list), then kept if the pair changed.
+    let pairs = rules.scope("targets", &["scope", "scope_id"]);
+    let targets = rules.scope("targets", &["scope_id"]);
     // A new root makes the company targets of the old one wrong.
     let company = if !rules
         .scope_changing("territories", &["territory_id"], &["parent_id"])
@@ -151,7 +166,7 @@ pub(super) fn target_scopes(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Proble
         )?
         .map(|r| r.string(0))
         .transpose()?;
-    let columns = ["t.scope", "t.scope_id"];
+    let columns = ["t.scope_id"];
     let checks: [(&Scope, &str, &str); 3] = [
         (
             &targets,
@@ -176,6 +191,9 @@ pub(super) fn target_scopes(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Proble
              WHERE t.scope = '{kind}' AND NOT EXISTS ({exists}) AND {{scope}}"
         );
         for r in scope.query(tx, &sql, &columns)? {
+            if *scope != Scope::All && !pairs.contains(&[r.value(0).clone(), r.value(1).clone()]) {
+                continue;
+            }
             let id = r.text(1)?;
             let message = match (kind, &root) {
                 ("company", Some(root)) => format!(

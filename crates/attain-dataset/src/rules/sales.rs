@@ -132,16 +132,23 @@ pub(super) fn stages(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, Sto
             format!("'{}' is not {listed}", row.text(1)?),
         ));
     }
-    let key = ["opportunity_id", "stage", "entered_date"];
-    for row in scope("stage_history", &key).query(
+    // History is read by opportunity (an indexed IN list), then kept if its row changed.
+    let history = scope(
+        "stage_history",
+        &["opportunity_id", "stage", "entered_date"],
+    );
+    for row in scope("stage_history", &["opportunity_id"]).query(
         tx,
         &format!(
             "SELECT x.opportunity_id, x.stage, x.entered_date FROM stage_history x
              WHERE {unknown} AND {{scope}}"
         ),
-        &["x.opportunity_id", "x.stage", "x.entered_date"],
+        &["x.opportunity_id"],
     )? {
         let date = Value::Date(row.date(2)?);
+        if !history.contains(&[row.value(0).clone(), row.value(1).clone(), date.clone()]) {
+            continue;
+        }
         problems.push(Problem::at(
             "stage_history",
             "stage",
