@@ -21,7 +21,10 @@ impl Failure {
 
     /// The database or a file could not be used.
     fn environment(line: impl std::fmt::Display) -> Failure {
-        Failure { lines: vec![format!("error: {line}")], code: 3 }
+        Failure {
+            lines: vec![format!("error: {line}")],
+            code: 3,
+        }
     }
 }
 
@@ -30,8 +33,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Import { dir } => import(&cli.db, &dir),
         Command::Export { dir } => export(&cli.db, &dir),
-        Command::Gen { dir, people, transactions, seed, year } => {
-            let options = attain_dataset::synth::Options { people, transactions, seed, year };
+        Command::Gen {
+            dir,
+            people,
+            transactions,
+            seed,
+            year,
+        } => {
+            let options = attain_dataset::synth::Options {
+                people,
+                transactions,
+                seed,
+                year,
+            };
             let summary = attain_dataset::synth::generate(&dir, &options, &Bar::for_terminal())
                 .map_err(Failure::environment)?;
             println!("{summary}");
@@ -46,12 +60,18 @@ fn open(url: &str) -> Result<Store, Failure> {
 
 fn import(db: &str, dir: &Path) -> Result<(), Failure> {
     if !dir.is_dir() {
-        return Err(Failure::environment(format!("{} is not a folder", dir.display())));
+        return Err(Failure::environment(format!(
+            "{} is not a folder",
+            dir.display()
+        )));
     }
     let source = Source::from_dir(dir)
         .map_err(|e| Failure::environment(format!("cannot read {}: {e}", dir.display())))?;
     let store = open(db)?;
-    let actor = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    let actor = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
     match attain_dataset::import(&store, &source, &actor, &Bar::for_terminal()) {
         Ok(report) => {
             for f in &report.files {
@@ -65,8 +85,14 @@ fn import(db: &str, dir: &Path) -> Result<(), Failure> {
         Err(ImportError::Invalid(errors)) => {
             let mut lines = errors;
             let n = lines.len();
-            let more = if n >= attain_dataset::import::MAX_ERRORS { " (the first 100 are shown)" } else { "" };
-            lines.push(format!("error: the dataset has {n} problem(s){more}; nothing was imported"));
+            let more = if n >= attain_dataset::import::MAX_ERRORS {
+                " (the first 100 are shown)"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "error: the dataset has {n} problem(s){more}; nothing was imported"
+            ));
             Err(Failure::refused(lines))
         }
         Err(e) => Err(Failure::environment(e)),
@@ -75,7 +101,8 @@ fn import(db: &str, dir: &Path) -> Result<(), Failure> {
 
 fn export(db: &str, dir: &Path) -> Result<(), Failure> {
     let store = open(db)?;
-    let report = attain_dataset::export_dir(&store, dir, &Bar::for_terminal()).map_err(Failure::environment)?;
+    let report = attain_dataset::export_dir(&store, dir, &Bar::for_terminal())
+        .map_err(Failure::environment)?;
     for (file, rows) in &report.files {
         println!("{file:<22} {rows:>9} rows");
     }

@@ -16,7 +16,12 @@ const EXIT_CODES: &str = "Exit status: 0 success; 1 the input was refused (nothi
 #[command(name = "attain", version, after_help = EXIT_CODES)]
 pub struct Cli {
     /// The database: sqlite://PATH (created on first use) or postgres://USER@HOST/DB.
-    #[arg(long, global = true, env = "ATTAIN_DATABASE_URL", default_value = "sqlite://attain.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "ATTAIN_DATABASE_URL",
+        default_value = "sqlite://attain.db"
+    )]
     pub db: String,
 
     #[command(subcommand)]
@@ -60,7 +65,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     tracing_subscriber::fmt()

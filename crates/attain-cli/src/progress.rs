@@ -14,7 +14,10 @@ pub struct Bar {
 impl Bar {
     /// Returns a bar that draws only when stdout is a terminal.
     pub fn for_terminal() -> Bar {
-        Bar { bar: Mutex::new(None), enabled: std::io::stdout().is_terminal() }
+        Bar {
+            bar: Mutex::new(None),
+            enabled: std::io::stdout().is_terminal(),
+        }
     }
 }
 

@@ -25,7 +25,11 @@ pub enum ExportError {
 }
 
 /// Writes every dataset file of the store into `dir` (created if missing).
-pub fn export_dir(store: &Store, dir: &Path, progress: &dyn Progress) -> Result<ExportReport, ExportError> {
+pub fn export_dir(
+    store: &Store,
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<ExportReport, ExportError> {
     let io = |path: &Path, e: &dyn std::fmt::Display| ExportError::Io {
         path: path.display().to_string(),
         cause: e.to_string(),
@@ -80,7 +84,10 @@ fn export_file(
     progress.start(&spec.file_name(), total as u64);
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?));
+        .from_writer(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(path)?,
+        ));
     out.write_record(&cols)?;
     let order = spec.key.join(", ");
     let mut written = 0u64;

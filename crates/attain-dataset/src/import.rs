@@ -112,7 +112,10 @@ pub fn import(
             let known: Vec<String> = FILES.iter().map(FileSpec::file_name).collect();
             errors.file(
                 &f.name,
-                format!("is not a dataset file; the dataset files are {}", known.join(", ")),
+                format!(
+                    "is not a dataset file; the dataset files are {}",
+                    known.join(", ")
+                ),
             );
         }
     }
@@ -120,7 +123,9 @@ pub fn import(
     let mut tx = conn.transaction()?;
     let mut report = ImportReport::default();
     for spec in FILES {
-        let Some(file) = source.get(&spec.file_name()) else { continue };
+        let Some(file) = source.get(&spec.file_name()) else {
+            continue;
+        };
         if errors.full() {
             break;
         }
@@ -151,7 +156,13 @@ fn write_audit(tx: &mut Tx<'_>, actor: &str, report: &ImportReport) -> Result<()
         &[
             chrono::Utc::now().into(),
             actor.into(),
-            report.files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>().join(" ").into(),
+            report
+                .files
+                .iter()
+                .map(|f| f.file.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into(),
             after.into(),
         ],
     )?;
@@ -179,13 +190,24 @@ fn report_problems(
 
 /// Returns the first line of `file` whose cells equal every `(column, text)` pair.
 fn locate(file: &SourceFile, matches: &[(&str, String)]) -> Result<Option<u64>, ImportError> {
-    let io = |e: csv::Error| ImportError::Io { file: file.name.clone(), cause: e.to_string() };
-    let reader = file.open().map_err(|e| ImportError::Io { file: file.name.clone(), cause: e.to_string() })?;
+    let io = |e: csv::Error| ImportError::Io {
+        file: file.name.clone(),
+        cause: e.to_string(),
+    };
+    let reader = file.open().map_err(|e| ImportError::Io {
+        file: file.name.clone(),
+        cause: e.to_string(),
+    })?;
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers = csv.headers().map_err(io)?.clone();
     let idx: Option<Vec<(usize, &String)>> = matches
         .iter()
-        .map(|(c, v)| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == *c).map(|i| (i, v)))
+        .map(|(c, v)| {
+            headers
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}') == *c)
+                .map(|i| (i, v))
+        })
         .collect();
     let Some(idx) = idx else { return Ok(None) };
     for rec in csv.records() {
@@ -218,7 +240,10 @@ impl<'a> FileImport<'a> {
             spec,
             file,
             errors,
-            counts: FileCounts { file: spec.file_name(), ..FileCounts::default() },
+            counts: FileCounts {
+                file: spec.file_name(),
+                ..FileCounts::default()
+            },
             key_idx: spec.key_indexes(),
             present: vec![false; spec.columns.len()],
             seen: HashSet::new(),
@@ -227,14 +252,21 @@ impl<'a> FileImport<'a> {
     }
 
     fn io_error(&self, e: impl ToString) -> ImportError {
-        ImportError::Io { file: self.file.name.clone(), cause: e.to_string() }
+        ImportError::Io {
+            file: self.file.name.clone(),
+            cause: e.to_string(),
+        }
     }
 
     fn run(mut self, tx: &mut Tx<'_>, progress: &dyn Progress) -> Result<FileCounts, ImportError> {
         let reader = self.file.open().map_err(|e| self.io_error(e))?;
-        let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(reader);
         let headers = csv.headers().map_err(|e| self.io_error(e))?.clone();
-        let Some(map) = self.read_header(&headers) else { return Ok(self.counts) };
+        let Some(map) = self.read_header(&headers) else {
+            return Ok(self.counts);
+        };
         let table_was_empty = tx
             .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", self.spec.name), &[])?
             .is_none();
@@ -252,9 +284,11 @@ impl<'a> FileImport<'a> {
                 Err(e) => {
                     let line = e.position().map_or(0, csv::Position::line);
                     let msg = match e.kind() {
-                        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
-                            "the row has {len} fields where the header has {expected_len}"
-                        ),
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => {
+                            format!("the row has {len} fields where the header has {expected_len}")
+                        }
                         csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
                         _ => e.to_string(),
                     };
@@ -281,15 +315,25 @@ impl<'a> FileImport<'a> {
     fn read_header(&mut self, headers: &csv::StringRecord) -> Option<Vec<Option<usize>>> {
         let name = self.file.name.clone();
         let expected = || {
-            self.spec.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            self.spec
+                .columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let mut map = Vec::with_capacity(headers.len());
         let mut ok = true;
         for (i, h) in headers.iter().enumerate() {
-            let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            };
             match self.spec.column_index(h) {
                 Some(c) if self.present[c] => {
-                    self.errors.at(&name, 1, h, "the column appears twice in the header");
+                    self.errors
+                        .at(&name, 1, h, "the column appears twice in the header");
                     ok = false;
                     map.push(None);
                 }
@@ -311,7 +355,12 @@ impl<'a> FileImport<'a> {
         }
         for (c, col) in self.spec.columns.iter().enumerate() {
             if col.required && !self.present[c] {
-                self.errors.at(&name, 1, col.name, "the required column is missing from the header");
+                self.errors.at(
+                    &name,
+                    1,
+                    col.name,
+                    "the required column is missing from the header",
+                );
                 ok = false;
             }
         }
@@ -319,7 +368,11 @@ impl<'a> FileImport<'a> {
     }
 
     /// Parses one record, reporting each bad cell; returns `None` if any cell is bad.
-    fn parse_record(&mut self, rec: &csv::StringRecord, map: &[Option<usize>]) -> Option<ParsedRow> {
+    fn parse_record(
+        &mut self,
+        rec: &csv::StringRecord,
+        map: &[Option<usize>],
+    ) -> Option<ParsedRow> {
         let line = rec.position().map_or(0, csv::Position::line);
         let mut values = vec![Value::Null; self.spec.columns.len()];
         let mut ok = true;
@@ -328,7 +381,8 @@ impl<'a> FileImport<'a> {
             let column = &self.spec.columns[c];
             if field.is_empty() {
                 if column.required {
-                    self.errors.at(&self.file.name, line, column.name, "is required and empty");
+                    self.errors
+                        .at(&self.file.name, line, column.name, "is required and empty");
                     ok = false;
                 }
                 continue;
@@ -336,7 +390,8 @@ impl<'a> FileImport<'a> {
             match column.kind.parse(field) {
                 Ok(v) => values[c] = v,
                 Err(e) => {
-                    self.errors.at(&self.file.name, line, column.name, e.to_string());
+                    self.errors
+                        .at(&self.file.name, line, column.name, e.to_string());
                     ok = false;
                 }
             }
@@ -378,8 +433,12 @@ impl<'a> FileImport<'a> {
         for row in batch {
             let key = self.key_of(&row.values);
             if let Some(first) = in_batch.get(&key) {
-                let msg = format!("the key {} already appears on line {first}", self.key_text(&key));
-                self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                let msg = format!(
+                    "the key {} already appears on line {first}",
+                    self.key_text(&key)
+                );
+                self.errors
+                    .at(&self.file.name, row.line, self.spec.key[0], msg);
                 continue;
             }
             in_batch.insert(key, row.line);
@@ -397,8 +456,12 @@ impl<'a> FileImport<'a> {
         for mut row in rows {
             let key = self.key_of(&row.values);
             if !self.seen.insert(key.clone()) {
-                let msg = format!("the key {} appears more than once in this file", self.key_text(&key));
-                self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                let msg = format!(
+                    "the key {} appears more than once in this file",
+                    self.key_text(&key)
+                );
+                self.errors
+                    .at(&self.file.name, row.line, self.spec.key[0], msg);
                 continue;
             }
             match existing.get(&key) {
@@ -446,7 +509,8 @@ impl<'a> FileImport<'a> {
                                 "the key {} appears more than once in this file",
                                 self.key_text(&key)
                             );
-                            self.errors.at(&self.file.name, row.line, self.spec.key[0], msg);
+                            self.errors
+                                .at(&self.file.name, row.line, self.spec.key[0], msg);
                         }
                         Err(e) => return Err(e.into()),
                     }
@@ -472,7 +536,12 @@ impl<'a> FileImport<'a> {
             params.push(row.values[k].clone());
             wheres.push(format!("{} = ${}", spec.columns[k].name, params.len()));
         }
-        let sql = format!("UPDATE {} SET {} WHERE {}", spec.name, sets.join(", "), wheres.join(" AND "));
+        let sql = format!(
+            "UPDATE {} SET {} WHERE {}",
+            spec.name,
+            sets.join(", "),
+            wheres.join(" AND ")
+        );
         tx.execute(&sql, &params)?;
         Ok(())
     }
@@ -523,7 +592,8 @@ impl<'a> FileImport<'a> {
                 })
                 .collect();
             if r.table == self.spec.name {
-                self.deferred.extend(wanted.into_iter().map(|(line, v)| (ri, line, v)));
+                self.deferred
+                    .extend(wanted.into_iter().map(|(line, v)| (ri, line, v)));
                 continue;
             }
             let found = existing_keys(tx, r.table, r.target, wanted.iter().map(|(_, v)| v))?;
@@ -534,7 +604,10 @@ impl<'a> FileImport<'a> {
                 }
             }
         }
-        Ok(rows.into_iter().filter(|r| !bad.contains(&r.line)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|r| !bad.contains(&r.line))
+            .collect())
     }
 
     fn report_missing(&mut self, ref_index: usize, line: u64, v: &[Value]) {
@@ -546,7 +619,11 @@ impl<'a> FileImport<'a> {
                 other => format!("{other:?}"),
             })
             .collect();
-        let msg = format!("no {} '{}' in the dataset or the store", r.noun, text.join("/"));
+        let msg = format!(
+            "no {} '{}' in the dataset or the store",
+            r.noun,
+            text.join("/")
+        );
         self.errors.at(&self.file.name, line, r.columns[0], msg);
     }
 
@@ -584,7 +661,10 @@ pub fn existing_keys<'k>(
     let spec = crate::spec::file_spec(table);
     for chunk in distinct.chunks(BATCH) {
         let (cond, params) = in_list(columns, chunk);
-        let sql = format!("SELECT DISTINCT {} FROM {table} WHERE {cond}", columns.join(", "));
+        let sql = format!(
+            "SELECT DISTINCT {} FROM {table} WHERE {cond}",
+            columns.join(", ")
+        );
         for row in tx.query(&sql, &params)? {
             let values = row
                 .into_values()
@@ -611,7 +691,11 @@ fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
             params.push(v.clone());
             slots.push(format!("${}", params.len()));
         }
-        tuples.push(if columns.len() == 1 { slots.remove(0) } else { format!("({})", slots.join(", ")) });
+        tuples.push(if columns.len() == 1 {
+            slots.remove(0)
+        } else {
+            format!("({})", slots.join(", "))
+        });
     }
     if keys.is_empty() {
         return ("1 = 0".to_owned(), params);

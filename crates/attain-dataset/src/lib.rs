@@ -2,12 +2,12 @@
 //! companies for demos and benchmarks.
 
 pub mod export;
-pub mod synth;
 pub mod import;
 mod progress;
 pub mod rules;
 pub mod source;
 pub mod spec;
+pub mod synth;
 
 pub use export::{ExportReport, export_dir};
 pub use import::{FileCounts, ImportError, ImportReport, import};

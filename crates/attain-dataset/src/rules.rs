@@ -21,7 +21,9 @@ pub struct Problem {
 
 /// Returns the value of the named column of a parsed row.
 pub fn cell<'r>(spec: &FileSpec, row: &'r ParsedRow, column: &str) -> &'r Value {
-    let i = spec.column_index(column).expect("rules name columns of the spec");
+    let i = spec
+        .column_index(column)
+        .expect("rules name columns of the spec");
     &row.values[i]
 }
 

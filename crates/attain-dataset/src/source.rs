@@ -42,10 +42,16 @@ impl Source {
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             let path = entry.path();
-            let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let is_csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             if is_csv && entry.file_type()?.is_file() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                files.push(SourceFile { name, size: entry.metadata()?.len(), body: Body::Disk(path) });
+                files.push(SourceFile {
+                    name,
+                    size: entry.metadata()?.len(),
+                    body: Body::Disk(path),
+                });
             }
         }
         Ok(Source { files })

@@ -50,7 +50,9 @@ impl Kind {
                     .parse()
                     .map_err(|_| ParseError::new(format!("'{s}' is not a whole number")))?;
                 if n < min || n > max {
-                    return Err(ParseError::new(format!("{n} is not between {min} and {max}")));
+                    return Err(ParseError::new(format!(
+                        "{n} is not between {min} and {max}"
+                    )));
                 }
                 Value::Int(n)
             }
@@ -79,7 +81,9 @@ impl Kind {
     pub fn format(self, v: &Value) -> String {
         match (self, v) {
             (_, Value::Null) => String::new(),
-            (Kind::Money | Kind::MoneyNonNegative, Value::Int(n)) => Money::from_cents(*n).to_string(),
+            (Kind::Money | Kind::MoneyNonNegative, Value::Int(n)) => {
+                Money::from_cents(*n).to_string()
+            }
             (Kind::Percent, Value::Int(n)) => Percent::from_units(*n).to_string(),
             (Kind::Ratio, Value::Int(n)) => Ratio::from_micros(*n).to_string(),
             (Kind::Bool, Value::Bool(b)) => b.to_string(),
@@ -142,7 +146,10 @@ impl FileSpec {
     pub fn key_indexes(&self) -> Vec<usize> {
         self.key
             .iter()
-            .map(|k| self.column_index(k).expect("spec: every key column is a column"))
+            .map(|k| {
+                self.column_index(k)
+                    .expect("spec: every key column is a column")
+            })
             .collect()
     }
 }
@@ -153,10 +160,18 @@ pub fn file_spec(name: &str) -> Option<&'static FileSpec> {
 }
 
 const fn req(name: &'static str, kind: Kind) -> Column {
-    Column { name, kind, required: true }
+    Column {
+        name,
+        kind,
+        required: true,
+    }
 }
 const fn opt(name: &'static str, kind: Kind) -> Column {
-    Column { name, kind, required: false }
+    Column {
+        name,
+        kind,
+        required: false,
+    }
 }
 const fn r(
     columns: &'static [&'static str],
@@ -164,10 +179,18 @@ const fn r(
     target: &'static [&'static str],
     noun: &'static str,
 ) -> Ref {
-    Ref { columns, table, target, noun }
+    Ref {
+        columns,
+        table,
+        target,
+        noun,
+    }
 }
 
-const YEAR: Kind = Kind::Int { min: 1900, max: 9999 };
+const YEAR: Kind = Kind::Int {
+    min: 1900,
+    max: 9999,
+};
 const MONTH: Kind = Kind::Int { min: 1, max: 12 };
 const ROLE: Kind = Kind::Word(|s| Role::parse(s).map(drop));
 const METRIC: Kind = Kind::Word(|s| Metric::parse(s).map(drop));
@@ -190,7 +213,12 @@ pub static FILES: &[FileSpec] = &[
             opt("target_market", Kind::Text),
         ],
         key: &["territory_id"],
-        refs: &[r(&["parent_id"], "territories", &["territory_id"], "territory")],
+        refs: &[r(
+            &["parent_id"],
+            "territories",
+            &["territory_id"],
+            "territory",
+        )],
     },
     FileSpec {
         name: "jobs",
@@ -223,14 +251,26 @@ pub static FILES: &[FileSpec] = &[
         refs: &[
             r(&["job_id"], "jobs", &["job_id"], "job"),
             r(&["manager_id"], "people", &["person_id"], "person"),
-            r(&["territory_id"], "territories", &["territory_id"], "territory"),
+            r(
+                &["territory_id"],
+                "territories",
+                &["territory_id"],
+                "territory",
+            ),
         ],
     },
     FileSpec {
         name: "reporting",
-        columns: &[req("person_id", Kind::Id), opt("manager_id", Kind::Id), req("start_date", Kind::Date)],
+        columns: &[
+            req("person_id", Kind::Id),
+            opt("manager_id", Kind::Id),
+            req("start_date", Kind::Date),
+        ],
         key: &["person_id", "start_date"],
-        refs: &[PERSON, r(&["manager_id"], "people", &["person_id"], "person")],
+        refs: &[
+            PERSON,
+            r(&["manager_id"], "people", &["person_id"], "person"),
+        ],
     },
     FileSpec {
         name: "accounts",
@@ -240,7 +280,13 @@ pub static FILES: &[FileSpec] = &[
             req("territory_id", Kind::Id),
             opt("industry", Kind::Text),
             opt("country", Kind::Text),
-            opt("employees", Kind::Int { min: 0, max: i64::MAX }),
+            opt(
+                "employees",
+                Kind::Int {
+                    min: 0,
+                    max: i64::MAX,
+                },
+            ),
             opt("annual_revenue", Kind::MoneyNonNegative),
             opt("parent_account_id", Kind::Id),
             opt("owner_id", Kind::Id),
@@ -248,18 +294,37 @@ pub static FILES: &[FileSpec] = &[
         ],
         key: &["account_id"],
         refs: &[
-            r(&["territory_id"], "territories", &["territory_id"], "territory"),
-            r(&["parent_account_id"], "accounts", &["account_id"], "account"),
+            r(
+                &["territory_id"],
+                "territories",
+                &["territory_id"],
+                "territory",
+            ),
+            r(
+                &["parent_account_id"],
+                "accounts",
+                &["account_id"],
+                "account",
+            ),
             r(&["owner_id"], "people", &["person_id"], "person"),
         ],
     },
     FileSpec {
         name: "alignments",
-        columns: &[req("account_id", Kind::Id), req("territory_id", Kind::Id), req("start_date", Kind::Date)],
+        columns: &[
+            req("account_id", Kind::Id),
+            req("territory_id", Kind::Id),
+            req("start_date", Kind::Date),
+        ],
         key: &["account_id", "start_date"],
         refs: &[
             r(&["account_id"], "accounts", &["account_id"], "account"),
-            r(&["territory_id"], "territories", &["territory_id"], "territory"),
+            r(
+                &["territory_id"],
+                "territories",
+                &["territory_id"],
+                "territory",
+            ),
         ],
     },
     FileSpec {
@@ -271,7 +336,10 @@ pub static FILES: &[FileSpec] = &[
             opt("title", Kind::Text),
             opt("email", Kind::Text),
             opt("phone", Kind::Text),
-            opt("buying_role", Kind::Word(|s| BuyingRole::parse(s).map(drop))),
+            opt(
+                "buying_role",
+                Kind::Word(|s| BuyingRole::parse(s).map(drop)),
+            ),
             opt("reports_to_id", Kind::Id),
         ],
         key: &["contact_id"],
@@ -303,7 +371,10 @@ pub static FILES: &[FileSpec] = &[
             opt("margin", Kind::Money),
             req("created_date", Kind::Date),
             req("close_date", Kind::Date),
-            opt("forecast_category", Kind::Word(|s| ForecastCategory::parse(s).map(drop))),
+            opt(
+                "forecast_category",
+                Kind::Word(|s| ForecastCategory::parse(s).map(drop)),
+            ),
             opt("type", Kind::Word(|s| OpportunityType::parse(s).map(drop))),
             opt("channel", Kind::Word(|s| Channel::parse(s).map(drop))),
             opt("partner", Kind::Text),
@@ -316,9 +387,18 @@ pub static FILES: &[FileSpec] = &[
     },
     FileSpec {
         name: "stage_history",
-        columns: &[req("opportunity_id", Kind::Id), req("stage", Kind::Id), req("entered_date", Kind::Date)],
+        columns: &[
+            req("opportunity_id", Kind::Id),
+            req("stage", Kind::Id),
+            req("entered_date", Kind::Date),
+        ],
         key: &["opportunity_id", "stage", "entered_date"],
-        refs: &[r(&["opportunity_id"], "opportunities", &["opportunity_id"], "opportunity")],
+        refs: &[r(
+            &["opportunity_id"],
+            "opportunities",
+            &["opportunity_id"],
+            "opportunity",
+        )],
     },
     FileSpec {
         name: "activities",
@@ -337,7 +417,12 @@ pub static FILES: &[FileSpec] = &[
             PERSON,
             r(&["account_id"], "accounts", &["account_id"], "account"),
             r(&["contact_id"], "contacts", &["contact_id"], "contact"),
-            r(&["opportunity_id"], "opportunities", &["opportunity_id"], "opportunity"),
+            r(
+                &["opportunity_id"],
+                "opportunities",
+                &["opportunity_id"],
+                "opportunity",
+            ),
         ],
     },
     FileSpec {
@@ -356,16 +441,38 @@ pub static FILES: &[FileSpec] = &[
         key: &["transaction_id"],
         refs: &[
             r(&["account_id"], "accounts", &["account_id"], "account"),
-            r(&["opportunity_id"], "opportunities", &["opportunity_id"], "opportunity"),
+            r(
+                &["opportunity_id"],
+                "opportunities",
+                &["opportunity_id"],
+                "opportunity",
+            ),
             r(&["owner_id"], "people", &["person_id"], "person"),
-            r(&["reverses_id"], "transactions", &["transaction_id"], "transaction"),
+            r(
+                &["reverses_id"],
+                "transactions",
+                &["transaction_id"],
+                "transaction",
+            ),
         ],
     },
     FileSpec {
         name: "splits",
-        columns: &[req("transaction_id", Kind::Id), req("person_id", Kind::Id), req("percent", Kind::Percent)],
+        columns: &[
+            req("transaction_id", Kind::Id),
+            req("person_id", Kind::Id),
+            req("percent", Kind::Percent),
+        ],
         key: &["transaction_id", "person_id"],
-        refs: &[r(&["transaction_id"], "transactions", &["transaction_id"], "transaction"), PERSON],
+        refs: &[
+            r(
+                &["transaction_id"],
+                "transactions",
+                &["transaction_id"],
+                "transaction",
+            ),
+            PERSON,
+        ],
     },
     FileSpec {
         name: "targets",
@@ -406,7 +513,12 @@ pub static FILES: &[FileSpec] = &[
             req("rate", Kind::Ratio),
         ],
         key: &["plan_id", "component", "att_from"],
-        refs: &[r(&["plan_id", "component"], "plans", &["plan_id", "component"], "plan component")],
+        refs: &[r(
+            &["plan_id", "component"],
+            "plans",
+            &["plan_id", "component"],
+            "plan component",
+        )],
     },
     FileSpec {
         name: "plan_curve",
@@ -417,7 +529,12 @@ pub static FILES: &[FileSpec] = &[
             req("payout", Kind::Ratio),
         ],
         key: &["plan_id", "component", "attainment"],
-        refs: &[r(&["plan_id", "component"], "plans", &["plan_id", "component"], "plan component")],
+        refs: &[r(
+            &["plan_id", "component"],
+            "plans",
+            &["plan_id", "component"],
+            "plan component",
+        )],
     },
     FileSpec {
         name: "plan_assignments",
@@ -441,7 +558,15 @@ pub static FILES: &[FileSpec] = &[
             req("amount", Kind::Money),
         ],
         key: &["person_id", "plan_id", "component", "year", "month"],
-        refs: &[PERSON, r(&["plan_id", "component"], "plans", &["plan_id", "component"], "plan component")],
+        refs: &[
+            PERSON,
+            r(
+                &["plan_id", "component"],
+                "plans",
+                &["plan_id", "component"],
+                "plan component",
+            ),
+        ],
     },
     FileSpec {
         name: "adjustments",
@@ -465,7 +590,11 @@ mod tests {
     #[test]
     fn every_key_and_reference_names_real_columns() {
         for f in FILES {
-            assert_eq!(f.key[0], f.columns[0].name, "{}: the key starts with the first column", f.name);
+            assert_eq!(
+                f.key[0], f.columns[0].name,
+                "{}: the key starts with the first column",
+                f.name
+            );
             f.key_indexes();
             for r in f.refs {
                 for c in r.columns {
@@ -484,8 +613,16 @@ mod tests {
         let money = Kind::Money.parse("-12.5").unwrap();
         assert_eq!(Kind::Money.format(&money), "-12.50");
         assert_eq!(Kind::Ratio.format(&Kind::Ratio.parse("1.0").unwrap()), "1");
-        assert_eq!(Kind::Bool.format(&Kind::Bool.normalize(Value::Int(1))), "true");
-        assert!(ROLE.parse("boss").unwrap_err().to_string().contains("rep, manager"));
+        assert_eq!(
+            Kind::Bool.format(&Kind::Bool.normalize(Value::Int(1))),
+            "true"
+        );
+        assert!(
+            ROLE.parse("boss")
+                .unwrap_err()
+                .to_string()
+                .contains("rep, manager")
+        );
         assert!(MONTH.parse("13").is_err());
     }
 }
