@@ -10,10 +10,15 @@ pub mod calc;
 pub mod credit;
 pub mod earn;
 pub mod exact;
+pub mod export;
 pub mod input;
+pub mod load;
+pub mod ops;
 pub mod parallel;
 pub mod results;
+pub mod write;
 
 pub use calc::{CalcError, Calculation, LockOutcome, LockedMonth, calculate, lock_through};
 pub use input::{ComponentRow, Inputs, InputsBuilder, Ix, TransactionRow};
+pub use ops::{CalcRun, EngineError, LockRun, UnlockRun, run_calc, run_lock, run_unlock};
 pub use results::{CreditRow, PayoutRow, Results, StatementRow, TerritoryRow};
