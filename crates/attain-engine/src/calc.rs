@@ -4,7 +4,7 @@
 
 use crate::credit::{self, Credited, MonthMetric, metric_index};
 use crate::earn::{self, Overflow};
-use crate::input::{Inputs, Ix, Paid};
+use crate::input::{Inputs, Ix, Months, Paid};
 use crate::parallel::{FxMap, par_ranges};
 use crate::results::{CreditRow, PayoutRow, Results, StatementRow, TerritoryRow};
 use attain_domain::rounding::div_rhe;
@@ -366,11 +366,11 @@ impl<'a> Calculation<'a> {
         order.sort_by(|&a, &b| inputs.territories[a].id.cmp(&inputs.territories[b].id));
         let mut rows = Vec::new();
         for t in order {
-            for m in 0..12 {
+            let months = self.credited.territory_actual[t].iter().zip(&targets[t]);
+            for (m, (actuals, goals)) in months.enumerate() {
                 for metric in METRICS_BY_NAME {
                     let k = metric_index(metric);
-                    let (actual, target) =
-                        (self.credited.territory_actual[t][m][k], targets[t][m][k]);
+                    let (actual, target) = (actuals[k], goals[k]);
                     if actual == 0 && target == 0 {
                         continue;
                     }
@@ -400,7 +400,7 @@ impl<'a> Calculation<'a> {
     /// adjustment in the year.
     fn statement_rows(&self, payouts: &[PayoutRow]) -> Vec<StatementRow> {
         let inputs = self.inputs;
-        let mut sums: FxMap<Ix, ([i64; 12], [i64; 12])> = FxMap::default();
+        let mut sums: FxMap<Ix, (Months, Months)> = FxMap::default();
         for a in &inputs.assignments {
             sums.entry(a.person).or_default();
         }
@@ -410,7 +410,7 @@ impl<'a> Calculation<'a> {
         for a in &inputs.adjustments {
             sums.entry(a.person).or_default().1[a.month as usize - 1] += a.amount.cents();
         }
-        let mut people: Vec<(Ix, ([i64; 12], [i64; 12]))> = sums.into_iter().collect();
+        let mut people: Vec<(Ix, (Months, Months))> = sums.into_iter().collect();
         people.sort_by(|a, b| {
             inputs.people[a.0.get()]
                 .id

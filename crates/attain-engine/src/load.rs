@@ -71,6 +71,16 @@ pub fn load(
     year: i32,
     progress: &dyn Progress,
 ) -> Result<Inputs, LoadError> {
+    load_paged(ex, year, PAGE_ROWS, progress)
+}
+
+/// Reads like [`load`], with transactions in pages of about `page_rows` (for tests and tuning).
+pub fn load_paged(
+    ex: &mut impl Executor,
+    year: i32,
+    page_rows: i64,
+    progress: &dyn Progress,
+) -> Result<Inputs, LoadError> {
     let cal = calendar(ex)?;
     let (start, end) = cal.year_bounds(year);
     let mut b = InputsBuilder::new(year, cal);
@@ -101,11 +111,11 @@ pub fn load(
         b.alignment(row.text(0)?, row.text(1)?, row.date(2)?);
     }
 
-    load_transactions(ex, &mut b, start, end, progress)?;
+    load_transactions(ex, &mut b, (start, end), page_rows.max(1), progress)?;
 
     for row in ex.query(
         "SELECT scope, scope_id, month, metric, amount FROM targets WHERE year = $1",
-        &[y.clone()],
+        std::slice::from_ref(&y),
     )? {
         let scope = word(Scope::parse, row.text(0)?, "target scope")?;
         let metric = word(Metric::parse, row.text(3)?, "metric")?;
@@ -114,7 +124,7 @@ pub fn load(
     load_plans(ex, &mut b)?;
     for row in ex.query(
         "SELECT person_id, plan_id, target_incentive FROM plan_assignments WHERE year = $1",
-        &[y.clone()],
+        std::slice::from_ref(&y),
     )? {
         b.assignment(
             row.text(0)?,
@@ -124,7 +134,7 @@ pub fn load(
     }
     for row in ex.query(
         "SELECT person_id, plan_id, component, month, amount FROM paid WHERE year = $1",
-        &[y.clone()],
+        std::slice::from_ref(&y),
     )? {
         b.paid(
             row.text(0)?,
@@ -199,8 +209,8 @@ const TX_COLUMNS: &str = "SELECT t.transaction_id, t.date, t.kind, t.amount, t.m
 fn load_transactions(
     ex: &mut impl Executor,
     b: &mut InputsBuilder,
-    start: attain_domain::Date,
-    end: attain_domain::Date,
+    (start, end): (attain_domain::Date, attain_domain::Date),
+    page_rows: i64,
     progress: &dyn Progress,
 ) -> Result<(), LoadError> {
     let total = ex
@@ -214,7 +224,7 @@ fn load_transactions(
     let days_per_page = if total == 0 {
         days
     } else {
-        (days * PAGE_ROWS / total).clamp(1, days)
+        (days * page_rows / total).clamp(1, days)
     };
     progress.start("transactions", total.max(0) as u64);
     let mut done = 0u64;

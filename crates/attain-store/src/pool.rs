@@ -54,13 +54,13 @@ impl Store {
             cause,
         };
         let pool = if let Some(path) = sqlite_path(url) {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if !dir.exists() {
-                    return Err(open_err(format!(
-                        "the folder {} does not exist",
-                        dir.display()
-                    )));
-                }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
+                return Err(open_err(format!(
+                    "the folder {} does not exist",
+                    dir.display()
+                )));
             }
             let manager = SqliteManager { path };
             let pool = r2d2::Pool::builder()
@@ -127,6 +127,7 @@ fn redact(url: &str) -> String {
 }
 
 /// A connection taken from the pool.
+#[allow(clippy::large_enum_variant)] // one per thread at most; boxing would buy nothing
 pub enum Conn {
     #[doc(hidden)]
     Sqlite(r2d2::PooledConnection<SqliteManager>),
