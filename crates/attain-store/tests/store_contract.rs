@@ -160,7 +160,7 @@ fn opening_twice_migrates_once() {
         .unwrap()
         .int(0)
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n, 3);
 }
 
 #[test]
