@@ -259,10 +259,17 @@ pub fn credit(inputs: &Inputs) -> Credited {
             add(acc, v);
         }
     }
-    for i in ownerless {
+    let shown = ownerless.len().min(20);
+    for &i in &ownerless[..shown] {
         warnings.push(format!(
             "transaction {} has no owner (nor has its original): the part not split to others is credited to nobody",
             inputs.tx_id(i)
+        ));
+    }
+    if ownerless.len() > shown {
+        warnings.push(format!(
+            "{} more transactions have no owner, nor has their original",
+            ownerless.len() - shown
         ));
     }
     if unplaced > 0 {
