@@ -140,7 +140,8 @@ fn lock(db: &str, year: i32, through: u32) -> Result<(), Failure> {
     let done = attain_engine::run_lock(&store, year, through, &actor(), &Bar::for_terminal())
         .map_err(engine_failure)?;
     if done.months.is_empty() {
-        println!("months 1–{through} of {year} were already locked; nothing changed");
+        println!("months 1–{through} of {year} were already locked; no month was closed");
+        print_run(&done.run);
         return Ok(());
     }
     for m in &done.months {

@@ -141,9 +141,18 @@ pub fn run_calc(
     let mut tx = conn.transaction()?;
     begin(&mut tx)?;
     let inputs = load(&mut tx, year, progress)?;
+    let loaded = started.1.elapsed();
     let results = calculate(&inputs)?;
+    let calculated = started.1.elapsed();
     let run = finish(&mut tx, actor, started, &inputs, results)?;
     tx.commit()?;
+    tracing::info!(
+        calc.year = year,
+        calc.load_ms = loaded.as_millis() as u64,
+        calc.compute_ms = (calculated - loaded).as_millis() as u64,
+        calc.write_ms = (started.1.elapsed() - calculated).as_millis() as u64,
+        "calculated"
+    );
     Ok(run)
 }
 
