@@ -25,6 +25,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_results.sql"),
         postgres: include_str!("../migrations/postgres/0002_results.sql"),
     },
+    Migration {
+        version: 3,
+        name: "closed_statements",
+        sqlite: include_str!("../migrations/sqlite/0003_closed_statements.sql"),
+        postgres: include_str!("../migrations/postgres/0003_closed_statements.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.
