@@ -4,6 +4,8 @@
 use crate::progress::Bar;
 use crate::{Cli, Command, TokenCommand, UserCommand};
 use attain_dataset::{ImportError, Source};
+use attain_engine::export::ResultsExportError;
+use attain_engine::{CalcRun, EngineError};
 use attain_store::Store;
 use std::path::Path;
 
@@ -32,7 +34,27 @@ impl Failure {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Import { dir } => import(&cli.db, &dir),
-        Command::Export { dir } => export(&cli.db, &dir),
+        Command::Export {
+            dir,
+            results: false,
+            ..
+        } => export(&cli.db, &dir),
+        Command::Export {
+            dir,
+            year: Some(year),
+            ..
+        } => export_results(&cli.db, &dir, year),
+        Command::Export { year: None, .. } => Err(Failure {
+            lines: vec!["error: --results needs --year Y".into()],
+            code: 2,
+        }),
+        Command::Calc { year } => calc(&cli.db, year),
+        Command::Lock { year, through } => lock(&cli.db, year, through),
+        Command::Unlock {
+            year,
+            month,
+            reason,
+        } => unlock(&cli.db, year, month, &reason),
         Command::Serve {
             bind,
             secure_cookies,
@@ -69,6 +91,111 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Returns who runs the command, for the audit log and calculation runs.
+fn actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+/// Turns an engine failure into lines and an exit status: refused input 1, database 3.
+fn engine_failure(e: EngineError) -> Failure {
+    match e {
+        EngineError::Store(e) => Failure::environment(e),
+        e => Failure::refused(vec![format!("error: {e}")]),
+    }
+}
+
+/// Prints a run's summary on stdout and its warnings on stderr.
+fn print_run(run: &CalcRun) {
+    let r = &run.results;
+    println!(
+        "fiscal year {}: {} transactions credited in {:.2} s (calculation run {})",
+        r.year,
+        r.transactions,
+        run.elapsed.as_secs_f64(),
+        run.run_id
+    );
+    println!(
+        "  rows: {} credits, {} payouts, {} territory results, {} statements",
+        r.credits.len(),
+        r.payouts.len(),
+        r.territories.len(),
+        r.statements.len()
+    );
+    let locked = match r.last_locked {
+        0 => "no month locked".to_owned(),
+        m => format!("locked through month {m}"),
+    };
+    println!(
+        "  payouts {}, adjustments {}, statements total {}; {locked}",
+        r.payout_total(),
+        r.adjustment_total(),
+        r.statement_total()
+    );
+    if !r.warnings.is_empty() {
+        println!("  {} warning(s)", r.warnings.len());
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+fn calc(db: &str, year: i32) -> Result<(), Failure> {
+    let store = open(db)?;
+    let run = attain_engine::run_calc(&store, year, &actor(), &Bar::for_terminal())
+        .map_err(engine_failure)?;
+    print_run(&run);
+    Ok(())
+}
+
+fn lock(db: &str, year: i32, through: u32) -> Result<(), Failure> {
+    let store = open(db)?;
+    let done = attain_engine::run_lock(&store, year, through, &actor(), &Bar::for_terminal())
+        .map_err(engine_failure)?;
+    if done.months.is_empty() {
+        println!("months 1–{through} of {year} were already locked; no month was closed");
+        print_run(&done.run);
+        return Ok(());
+    }
+    for m in &done.months {
+        println!(
+            "locked month {} of {year}: {} payouts, {} paid",
+            m.month,
+            m.paid.len(),
+            m.total()
+        );
+    }
+    print_run(&done.run);
+    Ok(())
+}
+
+fn unlock(db: &str, year: i32, month: u32, reason: &str) -> Result<(), Failure> {
+    let store = open(db)?;
+    let done =
+        attain_engine::run_unlock(&store, year, month, reason, &actor(), &Bar::for_terminal())
+            .map_err(engine_failure)?;
+    println!(
+        "unlocked month {month} of {year}: {} paid rows ({}) deleted; the reason is in the audit log",
+        done.rows, done.total
+    );
+    print_run(&done.run);
+    Ok(())
+}
+
+fn export_results(db: &str, dir: &Path, year: i32) -> Result<(), Failure> {
+    let store = open(db)?;
+    let report = attain_engine::export::export_results(&store, dir, year).map_err(|e| match e {
+        ResultsExportError::NotCalculated(_) => Failure::refused(vec![format!("error: {e}")]),
+        e => Failure::environment(e),
+    })?;
+    for (file, rows) in &report {
+        println!("{file:<22} {rows:>9} rows");
+    }
+    Ok(())
+}
+
 fn open(url: &str) -> Result<Store, Failure> {
     Store::open(url).map_err(Failure::environment)
 }
@@ -83,10 +210,7 @@ fn import(db: &str, dir: &Path) -> Result<(), Failure> {
     let source = Source::from_dir(dir)
         .map_err(|e| Failure::environment(format!("cannot read {}: {e}", dir.display())))?;
     let store = open(db)?;
-    let actor = format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-    );
+    let actor = actor();
     match attain_dataset::import(&store, &source, &actor, &Bar::for_terminal()) {
         Ok(report) => {
             for f in &report.files {

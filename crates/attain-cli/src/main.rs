@@ -36,10 +36,43 @@ pub enum Command {
         /// The folder holding the dataset's .csv files.
         dir: PathBuf,
     },
-    /// Write the whole store as a dataset folder.
+    /// Write the whole store as a dataset folder, or with --results a year's results files.
     Export {
         /// The folder to write (created if missing).
         dir: PathBuf,
+        /// Write the results of a calculation (credits, payouts, territory results, statements).
+        #[arg(long, requires = "year")]
+        results: bool,
+        /// The fiscal year whose results to write (with --results).
+        #[arg(long, requires = "results")]
+        year: Option<i32>,
+    },
+    /// Calculate credits, attainment, payouts, statements and territory results of a fiscal year.
+    Calc {
+        /// The fiscal year (its name, see the fiscal_year_named_by setting).
+        #[arg(long)]
+        year: i32,
+    },
+    /// Close the open months of a fiscal year up to a month: their payouts become paid.
+    Lock {
+        /// The fiscal year.
+        #[arg(long)]
+        year: i32,
+        /// The last fiscal month (1–12) to close; earlier open months are closed first.
+        #[arg(long)]
+        through: u32,
+    },
+    /// Reopen the latest closed month of a fiscal year, with a reason for the audit log.
+    Unlock {
+        /// The fiscal year.
+        #[arg(long)]
+        year: i32,
+        /// The month to reopen: it must be the latest closed one.
+        #[arg(long)]
+        month: u32,
+        /// Why the month is reopened (recorded in the audit log).
+        #[arg(long)]
+        reason: String,
     },
     /// Serve the web application and the JSON API until Ctrl-C or SIGTERM.
     Serve {

@@ -7,16 +7,16 @@
 //! transaction is rolled back at the end.
 
 use crate::progress::Progress;
-use crate::rules::{self, Problem};
+use crate::rules::{self, Changed, Problem, Rules};
 use crate::source::{Source, SourceFile};
-use crate::spec::{FILES, FileSpec};
+use crate::spec::{FILES, FileSpec, Kind, file_spec};
 use attain_store::{Executor, Store, StoreError, Tx, Value};
 use std::collections::{HashMap, HashSet};
 
 /// The most problems one import reports.
 pub const MAX_ERRORS: usize = 100;
 /// Rows read, checked and written together.
-const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 /// A file larger than this, going into an empty table, is bulk-loaded with its table's
 /// secondary indexes built at the end.
 const BULK_BYTES: u64 = 4 << 20;
@@ -125,6 +125,12 @@ pub fn import(
     let mut conn = store.conn()?;
     let mut tx = conn.transaction()?;
     let mut report = ImportReport::default();
+    let mut rules = Rules::new(
+        FILES
+            .iter()
+            .filter(|spec| source.get(&spec.file_name()).is_some())
+            .map(|spec| spec.name),
+    );
     for spec in FILES {
         let Some(file) = source.get(&spec.file_name()) else {
             continue;
@@ -132,13 +138,11 @@ pub fn import(
         if errors.full() {
             break;
         }
-        let counts = FileImport::new(spec, file, &mut errors).run(&mut tx, progress)?;
+        rules.before_file(&mut tx, spec)?;
+        let (counts, changed) = FileImport::new(spec, file, &mut errors).run(&mut tx, progress)?;
         report.files.push(counts);
-        let problems = rules::check_file(&mut tx, spec)?;
-        report_problems(source, problems, &mut errors)?;
-    }
-    if errors.is_empty() {
-        let problems = rules::check_dataset(&mut tx)?;
+        rules.record(spec, changed);
+        let problems = rules.check_file(&mut tx, spec)?;
         report_problems(source, problems, &mut errors)?;
     }
     if !errors.is_empty() {
@@ -172,54 +176,113 @@ fn write_audit(tx: &mut Tx<'_>, actor: &str, report: &ImportReport) -> Result<()
     Ok(())
 }
 
-/// Turns problems found after writing into `file:line` errors by finding their lines.
+/// Turns problems found after writing into `file:line` errors by finding their lines; a problem
+/// whose row is not in the file (or that names no row) is reported against the whole file.
 fn report_problems(
     source: &Source,
     problems: Vec<Problem>,
     errors: &mut Errors,
 ) -> Result<(), ImportError> {
-    for p in problems {
-        let line = match source.get(&format!("{}.csv", p.file)) {
-            Some(file) => locate(file, &p.matches)?,
-            None => None,
+    let mut files: Vec<&'static str> = Vec::new();
+    for p in &problems {
+        if !files.contains(&p.file) {
+            files.push(p.file);
+        }
+    }
+    for name in files {
+        let of_file: Vec<&Problem> = problems.iter().filter(|p| p.file == name).collect();
+        let file_name = format!("{name}.csv");
+        let lines = match (source.get(&file_name), file_spec(name)) {
+            (Some(file), Some(spec)) => locate(file, spec, &of_file)?,
+            _ => vec![None; of_file.len()],
         };
-        match line {
-            Some(line) => errors.at(&format!("{}.csv", p.file), line, p.column, &p.message),
-            None => errors.file(&format!("{}.csv", p.file), &p.message),
+        for (p, line) in of_file.into_iter().zip(lines) {
+            match line {
+                Some(line) => errors.at(&file_name, line, p.column, &p.message),
+                None if p.matches.is_empty() => errors.file(&file_name, &p.message),
+                // A stored row the import did not hold, made wrong by a row it did.
+                None => {
+                    let cells: Vec<String> =
+                        p.matches.iter().map(|(c, v)| format!("{c} {v}")).collect();
+                    let message = format!(
+                        "the stored row with {}: {}: {}",
+                        cells.join(", "),
+                        p.column,
+                        p.message
+                    );
+                    errors.file(&file_name, message);
+                }
+            }
         }
     }
     Ok(())
 }
 
-/// Returns the first line of `file` whose cells equal every `(column, text)` pair.
-fn locate(file: &SourceFile, matches: &[(&str, String)]) -> Result<Option<u64>, ImportError> {
-    let io = |e: csv::Error| ImportError::Io {
+/// The cells that identify a row: `(field index, column kind, canonical text)`.
+type Cells<'a> = Vec<(usize, Kind, &'a str)>;
+
+/// Returns, for each problem, the first line of `file` whose cells equal all of the problem's
+/// `(column, text)` pairs, comparing values in canonical form (`0.50` matches `0.5`). Reads the
+/// file once however many problems there are.
+fn locate(
+    file: &SourceFile,
+    spec: &FileSpec,
+    problems: &[&Problem],
+) -> Result<Vec<Option<u64>>, ImportError> {
+    let io = |e: &dyn ToString| ImportError::Io {
         file: file.name.clone(),
         cause: e.to_string(),
     };
-    let reader = file.open().map_err(|e| ImportError::Io {
-        file: file.name.clone(),
-        cause: e.to_string(),
-    })?;
+    let mut lines = vec![None; problems.len()];
+    let reader = file.open().map_err(|e| io(&e))?;
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = csv.headers().map_err(io)?.clone();
-    let idx: Option<Vec<(usize, &String)>> = matches
+    let headers = csv.headers().map_err(|e| io(&e))?.clone();
+    // Per problem: (field index, column kind, canonical text) for every match, or None when the
+    // header lacks a column (the row cannot be found) or the problem names no row.
+    let wanted: Vec<Option<Cells>> = problems
         .iter()
-        .map(|(c, v)| {
-            headers
+        .map(|p| {
+            if p.matches.is_empty() {
+                return None;
+            }
+            p.matches
                 .iter()
-                .position(|h| h.trim_start_matches('\u{feff}') == *c)
-                .map(|i| (i, v))
+                .map(|(c, text)| {
+                    let i = headers
+                        .iter()
+                        .position(|h| h.trim_start_matches('\u{feff}') == *c)?;
+                    let kind = spec.columns[spec.column_index(c)?].kind;
+                    Some((i, kind, text.as_str()))
+                })
+                .collect()
         })
         .collect();
-    let Some(idx) = idx else { return Ok(None) };
-    for rec in csv.records() {
-        let Ok(rec) = rec else { continue };
-        if idx.iter().all(|(i, v)| rec.get(*i) == Some(v.as_str())) {
-            return Ok(rec.position().map(csv::Position::line));
+    let mut open = wanted.iter().filter(|w| w.is_some()).count();
+    let mut rec = csv::StringRecord::new();
+    while open > 0 && csv.read_record(&mut rec).unwrap_or(false) {
+        for (line, cells) in lines.iter_mut().zip(&wanted) {
+            let Some(cells) = cells else { continue };
+            if line.is_none()
+                && cells
+                    .iter()
+                    .all(|&(i, kind, text)| same(kind, rec.get(i), text))
+            {
+                *line = rec.position().map(csv::Position::line);
+                open -= 1;
+            }
         }
     }
-    Ok(None)
+    Ok(lines)
+}
+
+/// Returns true when a cell as written holds the value whose canonical text is `text`.
+fn same(kind: Kind, cell: Option<&str>, text: &str) -> bool {
+    match cell {
+        None => false,
+        Some(cell) if cell == text => true,
+        Some(_) if matches!(kind, Kind::Id | Kind::Text | Kind::Word(_)) => false,
+        Some(cell) => kind.parse(cell).is_ok_and(|v| kind.format(&v) == text),
+    }
 }
 
 /// The import of one file.
@@ -237,6 +300,8 @@ struct FileImport<'a> {
     deferred: Vec<(usize, u64, Vec<Value>)>,
     /// Per reference, keys already found in the store.
     ref_cache: Vec<HashSet<Vec<Value>>>,
+    /// What this file changed, for the rules.
+    changed: Changed,
 }
 
 impl<'a> FileImport<'a> {
@@ -254,6 +319,7 @@ impl<'a> FileImport<'a> {
             seen: HashSet::new(),
             deferred: Vec::new(),
             ref_cache: spec.refs.iter().map(|_| HashSet::new()).collect(),
+            changed: Changed::default(),
         }
     }
 
@@ -264,14 +330,19 @@ impl<'a> FileImport<'a> {
         }
     }
 
-    fn run(mut self, tx: &mut Tx<'_>, progress: &dyn Progress) -> Result<FileCounts, ImportError> {
+    /// Reads, checks and writes the file; returns its counts and what it changed.
+    fn run(
+        mut self,
+        tx: &mut Tx<'_>,
+        progress: &dyn Progress,
+    ) -> Result<(FileCounts, Changed), ImportError> {
         let reader = self.file.open().map_err(|e| self.io_error(e))?;
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(reader);
         let headers = csv.headers().map_err(|e| self.io_error(e))?.clone();
         let Some(map) = self.read_header(&headers) else {
-            return Ok(self.counts);
+            return Ok((self.counts, self.changed));
         };
         let table_was_empty = tx
             .query_opt(&format!("SELECT 1 FROM {} LIMIT 1", self.spec.name), &[])?
@@ -282,6 +353,8 @@ impl<'a> FileImport<'a> {
         } else {
             None
         };
+        self.changed.all_new = table_was_empty;
+        self.changed.present = self.present.clone();
         progress.start(&self.file.name, self.file.size);
         let mut batch: Vec<ParsedRow> = Vec::with_capacity(BATCH);
         let mut record = csv::StringRecord::new();
@@ -323,7 +396,7 @@ impl<'a> FileImport<'a> {
         }
         self.check_deferred(tx)?;
         progress.finish();
-        Ok(self.counts)
+        Ok((self.counts, self.changed))
     }
 
     /// Maps header fields to spec columns; reports unknown and missing columns.
@@ -442,9 +515,23 @@ impl<'a> FileImport<'a> {
         batch: Vec<ParsedRow>,
         table_was_empty: bool,
     ) -> Result<(), ImportError> {
-        // A key twice in the file is caught where it is written: by the key's uniqueness on the
-        // fast path, by `seen` otherwise.
-        let rows = batch;
+        // A key twice within one batch.
+        let mut in_batch: HashMap<Vec<Value>, u64> = HashMap::with_capacity(batch.len());
+        let mut rows = Vec::with_capacity(batch.len());
+        for row in batch {
+            let key = self.key_of(&row.values);
+            if let Some(first) = in_batch.get(&key) {
+                let msg = format!(
+                    "the key {} already appears on line {first}",
+                    self.key_text(&key)
+                );
+                self.errors
+                    .at(&self.file.name, row.line, self.spec.key[0], msg);
+                continue;
+            }
+            in_batch.insert(key, row.line);
+            rows.push(row);
+        }
         let rows = self.check_references(tx, rows)?;
         if rows.is_empty() {
             return Ok(());
@@ -476,6 +563,11 @@ impl<'a> FileImport<'a> {
                     if &row.values == old {
                         self.counts.unchanged += 1;
                     } else {
+                        let changed = &mut self.changed.updated_columns;
+                        changed.resize(old.len(), false);
+                        for (c, (new, old)) in row.values.iter().zip(old).enumerate() {
+                            changed[c] |= new != old;
+                        }
                         self.update(tx, &row)?;
                         self.counts.updated += 1;
                     }
@@ -495,6 +587,12 @@ impl<'a> FileImport<'a> {
         let values: Vec<&[Value]> = rows.iter().map(|r| r.values.as_slice()).collect();
         let conflicts = tx.insert_rows(self.spec.name, &cols, &values)?;
         self.counts.inserted += (rows.len() - conflicts.len()) as u64;
+        let mut failed = conflicts.iter().copied().peekable();
+        for (i, row) in rows.iter().enumerate() {
+            if failed.next_if_eq(&i).is_none() {
+                self.record_insert(row);
+            }
+        }
         for i in conflicts {
             let row = &rows[i];
             let key = self.key_of(&row.values);
@@ -508,7 +606,17 @@ impl<'a> FileImport<'a> {
         Ok(())
     }
 
+    /// Remembers an inserted key for the rules, unless every row of the table is new anyway.
+    fn record_insert(&mut self, row: &ParsedRow) {
+        if !self.changed.all_new {
+            let key = self.key_of(&row.values);
+            self.changed.inserted.push(key);
+        }
+    }
+
     fn update(&mut self, tx: &mut Tx<'_>, row: &ParsedRow) -> Result<(), ImportError> {
+        let key = self.key_of(&row.values);
+        self.changed.updated.push(key);
         let spec = self.spec;
         let mut sets = Vec::new();
         let mut params = Vec::new();
@@ -663,5 +771,70 @@ impl<'a> FileImport<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Returns a condition that `columns` hold one of `keys`, and its parameters: `a IN ($1, …)`
+/// for one column, `(a = $1 AND b = $2) OR …` for several. (A row-value `IN (VALUES …)` would
+/// not do: PostgreSQL types the parameters of a `VALUES` list as text, and SQLite accepts no
+/// other list of row values.) The ORs are nested as a balanced tree, so a long list stays far
+/// below SQLite's limit on expression depth.
+pub(crate) fn in_list(columns: &[&str], keys: &[Vec<Value>]) -> (String, Vec<Value>) {
+    let mut params = Vec::with_capacity(keys.len() * columns.len());
+    if keys.is_empty() {
+        return ("1 = 0".to_owned(), params);
+    }
+    if let [column] = columns {
+        let mut slots = Vec::with_capacity(keys.len());
+        for key in keys {
+            params.push(key[0].clone());
+            slots.push(format!("${}", params.len()));
+        }
+        return (format!("{column} IN ({})", slots.join(", ")), params);
+    }
+    let mut terms = Vec::with_capacity(keys.len());
+    for key in keys {
+        let mut equal = Vec::with_capacity(columns.len());
+        for (column, v) in columns.iter().zip(key) {
+            params.push(v.clone());
+            equal.push(format!("{column} = ${}", params.len()));
+        }
+        terms.push(format!("({})", equal.join(" AND ")));
+    }
+    (any_of(&terms), params)
+}
+
+/// Returns the terms joined by OR, nested as a balanced tree.
+fn any_of(terms: &[String]) -> String {
+    match terms {
+        [one] => one.clone(),
+        _ => {
+            let (left, right) = terms.split_at(terms.len() / 2);
+            format!("({} OR {})", any_of(left), any_of(right))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_lists_bind_every_value_in_order() {
+        let keys = vec![
+            vec![Value::from("a"), Value::Int(1)],
+            vec![Value::from("b"), Value::Int(2)],
+            vec![Value::from("c"), Value::Int(3)],
+        ];
+        let (cond, params) = in_list(&["id", "n"], &keys);
+        assert_eq!(
+            cond,
+            "((id = $1 AND n = $2) OR ((id = $3 AND n = $4) OR (id = $5 AND n = $6)))"
+        );
+        assert_eq!(params.len(), 6);
+        assert_eq!(params[5], Value::Int(3));
+        let (cond, _) = in_list(&["id"], &keys[..2]);
+        assert_eq!(cond, "id IN ($1, $2)");
+        assert_eq!(in_list(&["id"], &[]).0, "1 = 0");
     }
 }

@@ -45,11 +45,13 @@ impl Source {
             let is_csv = path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            if is_csv && entry.file_type()?.is_file() {
+            // `metadata` follows symbolic links, so a linked file is imported like any other.
+            let meta = std::fs::metadata(&path)?;
+            if is_csv && meta.is_file() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 files.push(SourceFile {
                     name,
-                    size: entry.metadata()?.len(),
+                    size: meta.len(),
                     body: Body::Disk(path),
                 });
             }

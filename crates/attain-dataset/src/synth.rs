@@ -1,7 +1,30 @@
-//! `attain gen`: deterministic synthetic companies of any size.
+//! `attain gen`: deterministic synthetic companies of any size, written as a dataset folder that
+//! `attain import` accepts: every file of dataset.md, with exactly the columns of `spec.rs`.
+//!
+//! Each part of the company draws from its own random stream of the seed (`Ctx::dice`), so the
+//! same options always give the same bytes. Sizes scale from `--people` (territories, accounts,
+//! contacts, opportunities, activities, targets) and `--transactions` (exactly that many rows of
+//! `transactions.csv`, written in parallel chunks).
+
+mod accounts;
+mod days;
+mod dice;
+mod money;
+mod names;
+mod org;
+mod pipeline;
+mod plans;
+mod writer;
 
 use crate::progress::Progress;
+use days::Days;
+use dice::Dice;
+use std::cell::RefCell;
+use std::io;
 use std::path::Path;
+use writer::{CsvFile, Tally};
+
+pub use org::MIN_PEOPLE;
 
 /// How large a company to generate.
 #[derive(Debug, Clone)]
@@ -16,8 +39,82 @@ pub struct Options {
     pub year: i32,
 }
 
-/// Writes a synthetic dataset into `dir` and returns a one-line summary.
-pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> std::io::Result<String> {
-    let _ = (dir, options, progress);
-    Err(std::io::Error::other("not written yet"))
+/// What every part of the generator shares: the options, the calendar, where files go, and what
+/// has been written so far.
+pub(crate) struct Ctx<'a> {
+    options: Options,
+    days: Days,
+    dir: &'a Path,
+    progress: &'a dyn Progress,
+    tally: RefCell<Tally>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Returns the random stream `stream` of the seed.
+    fn dice(&self, stream: u64) -> Dice {
+        Dice::new(self.options.seed, stream)
+    }
+
+    /// Creates a dataset file in the output folder, shown as a stage of the progress.
+    fn file(&self, name: &'static str, expected_rows: u64) -> io::Result<CsvFile<'_>> {
+        CsvFile::create(self.dir, name, expected_rows, self.progress, &self.tally)
+    }
+
+    /// Creates a dataset file written alongside another, whose progress stands for both.
+    fn side_file(&self, name: &'static str) -> io::Result<CsvFile<'_>> {
+        CsvFile::create(self.dir, name, 0, &crate::NoProgress, &self.tally)
+    }
+}
+
+/// Writes a synthetic dataset into `dir` (created if missing) and returns a one-line summary.
+pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::Result<String> {
+    if options.people < MIN_PEOPLE {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("a generated company needs at least {MIN_PEOPLE} people"),
+        ));
+    }
+    let days = Days::new(options.year).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("the year {} is out of range", options.year),
+        )
+    })?;
+    std::fs::create_dir_all(dir)?;
+    let ctx = Ctx {
+        options: options.clone(),
+        days,
+        dir,
+        progress,
+        tally: RefCell::default(),
+    };
+
+    let org = org::build(&ctx);
+    org::write(&org, &ctx)?;
+    let book = accounts::build(&org, &ctx);
+    accounts::write(&org, &book, &ctx)?;
+    let pipe = pipeline::build(&org, &book, &ctx);
+    pipeline::write(&org, &book, &pipe, &ctx)?;
+    money::write(&org, &book, &pipe, &ctx)?;
+    plans::write(&org, &ctx)?;
+
+    let t = ctx.tally.borrow();
+    Ok(format!(
+        "wrote {} ({}) to {}: {} people, {} territories, {} accounts, {} contacts, {} opportunities, \
+         {} activities, {} transactions with {} splits, {} targets; {} files, {:.1} MB",
+        org.company,
+        options.year,
+        dir.display(),
+        t.rows("people"),
+        t.rows("territories"),
+        t.rows("accounts"),
+        t.rows("contacts"),
+        t.rows("opportunities"),
+        t.rows("activities"),
+        t.rows("transactions"),
+        t.rows("splits"),
+        t.rows("targets"),
+        t.files.len(),
+        t.bytes() as f64 / 1e6,
+    ))
 }

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0002_results.sql"),
     },
     Migration {
+        version: 3,
+        name: "closed_statements",
+        sqlite: include_str!("../migrations/sqlite/0003_closed_statements.sql"),
+        postgres: include_str!("../migrations/postgres/0003_closed_statements.sql"),
+    },
+    Migration {
         version: 4,
         name: "web",
         sqlite: include_str!("../migrations/sqlite/0004_web.sql"),
