@@ -116,6 +116,7 @@ impl Db {
                 chrono::Utc::now().timestamp_micros() % 1_000_000
             );
             let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+            sweep_leftovers(&mut admin);
             admin
                 .batch_execute(&format!("CREATE DATABASE {name}"))
                 .unwrap();
