@@ -265,3 +265,112 @@ fn every_answer_carries_the_security_headers_and_assets_are_embedded() {
         });
     }
 }
+
+#[test]
+fn sales_ops_creates_and_changes_sign_ins_and_each_change_is_audited() {
+    for app in TestApp::all() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let created = app
+                .post_form(
+                    "/admin/users",
+                    &ops.cookie,
+                    &[
+                        ("csrf", &ops.csrf),
+                        ("email", "New@x.test"),
+                        ("role", "rep"),
+                        ("person_id", "r2"),
+                    ],
+                )
+                .await;
+            assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+            let start = created.body.find("data-copy>").unwrap() + "data-copy>".len();
+            let password = &created.body[start..start + 20];
+            assert_eq!(
+                app.try_sign_in("new@x.test", password).await.status,
+                StatusCode::SEE_OTHER
+            );
+            let newcomer = app.try_sign_in("new@x.test", password).await;
+            let cookie = format!(
+                "attain_session={}",
+                newcomer.set_cookie("attain_session").unwrap()
+            );
+            let b = common::Browser {
+                cookie,
+                csrf: String::new(),
+            };
+            assert_eq!(app.get("/people/r2", Some(&b)).await.status, StatusCode::OK);
+
+            let again = app
+                .post_form(
+                    "/admin/users",
+                    &ops.cookie,
+                    &[
+                        ("csrf", &ops.csrf),
+                        ("email", "new@x.test"),
+                        ("role", "rep"),
+                    ],
+                )
+                .await;
+            assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                again
+                    .body
+                    .contains("A sign-in for new@x.test already exists.")
+            );
+
+            let id = app.rows("SELECT user_id FROM users WHERE email = 'new@x.test'")[0]
+                .int(0)
+                .unwrap();
+            let disabled = app
+                .post_form(
+                    &format!("/admin/users/{id}"),
+                    &ops.cookie,
+                    &[
+                        ("csrf", &ops.csrf),
+                        ("role", "manager"),
+                        ("person_id", "r2"),
+                        ("disabled", "on"),
+                    ],
+                )
+                .await;
+            assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+            // The disabled sign-in's sessions end, and it cannot sign in again.
+            assert_eq!(app.get("/", Some(&b)).await.status, StatusCode::SEE_OTHER);
+            assert_eq!(
+                app.try_sign_in("new@x.test", password).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            let me = app.rows("SELECT user_id FROM users WHERE email = 'ops@x.test'")[0]
+                .int(0)
+                .unwrap();
+            let own = app
+                .post_form(
+                    &format!("/admin/users/{me}"),
+                    &ops.cookie,
+                    &[("csrf", &ops.csrf), ("role", "rep")],
+                )
+                .await;
+            assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+        });
+        let audit = app.rows(
+            "SELECT action, actor, before_json, after_json FROM audit_log
+             WHERE entity = 'user' AND entity_key = 'new@x.test' ORDER BY audit_id",
+        );
+        assert_eq!(audit.len(), 2);
+        assert_eq!(audit[0].string(0).unwrap(), "create");
+        assert_eq!(audit[0].string(1).unwrap(), "ops@x.test");
+        assert_eq!(audit[1].string(0).unwrap(), "update");
+        let before: serde_json::Value = serde_json::from_str(audit[1].text(2).unwrap()).unwrap();
+        let after: serde_json::Value = serde_json::from_str(audit[1].text(3).unwrap()).unwrap();
+        assert_eq!(
+            (before["role"].as_str(), before["disabled"].as_bool()),
+            (Some("rep"), Some(false))
+        );
+        assert_eq!(
+            (after["role"].as_str(), after["disabled"].as_bool()),
+            (Some("manager"), Some(true))
+        );
+        assert!(!audit[0].text(3).unwrap().contains("password"));
+    }
+}

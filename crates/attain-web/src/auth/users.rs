@@ -194,3 +194,130 @@ pub fn find_by_token(ex: &mut impl Executor, token: &str) -> Result<Option<User>
     }
     user_of(&row).map(Some)
 }
+
+/// A change to a sign-in made by sales operations.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// The new role.
+    pub role: Role,
+    /// The new person (`None`: not linked).
+    pub person_id: Option<String>,
+    /// Whether the sign-in is disabled.
+    pub disabled: bool,
+}
+
+/// Changes a sign-in's role, person or disabled flag, with its audit row (before and after) in
+/// the same transaction; disabling ends its sessions. Returns false when there is no such user.
+pub fn update_user(
+    store: &Store,
+    user_id: i64,
+    update: &Update,
+    actor: &str,
+) -> Result<bool, UserError> {
+    let mut conn = store.conn()?;
+    let mut tx = conn.transaction()?;
+    let Some(row) = tx.query_opt(
+        "SELECT email, role, person_id, disabled FROM users WHERE user_id = $1",
+        params![user_id],
+    )?
+    else {
+        return Ok(false);
+    };
+    if let Some(p) = &update.person_id {
+        let found = tx.query_opt("SELECT 1 FROM people WHERE person_id = $1", params![p])?;
+        if found.is_none() {
+            return Err(UserError::NoSuchPerson(p.clone()));
+        }
+    }
+    let email = row.string(0)?;
+    let before = serde_json::json!({
+        "email": email, "role": row.string(1)?, "person_id": row.opt_string(2)?,
+        "disabled": row.bool(3)?,
+    });
+    let after = serde_json::json!({
+        "email": email, "role": update.role.as_str(), "person_id": update.person_id,
+        "disabled": update.disabled,
+    });
+    if before == after {
+        return Ok(true);
+    }
+    tx.execute(
+        "UPDATE users SET role = $2, person_id = $3, disabled = $4 WHERE user_id = $1",
+        params![
+            user_id,
+            update.role.as_str(),
+            update.person_id.clone(),
+            update.disabled
+        ],
+    )?;
+    if update.disabled {
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", params![user_id])?;
+    }
+    audit::record(
+        &mut tx,
+        &Change {
+            actor,
+            action: "update",
+            entity: "user",
+            key: &email,
+            before: Some(before),
+            after: Some(after),
+        },
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// A sign-in as listed for sales operations.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The row id.
+    pub user_id: i64,
+    /// The email.
+    pub email: String,
+    /// The role.
+    pub role: String,
+    /// The person it acts as.
+    pub person_id: Option<String>,
+    /// The person's name.
+    pub person_name: Option<String>,
+    /// Whether it is disabled.
+    pub disabled: bool,
+}
+
+/// Returns one page of sign-ins whose email contains `q`, by email, and how many match.
+pub fn list_users(
+    ex: &mut impl Executor,
+    pattern: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Listed>, i64), StoreError> {
+    let total = ex
+        .query_one(
+            "SELECT COUNT(*) FROM users WHERE email LIKE $1 ESCAPE '\\'",
+            params![pattern],
+        )?
+        .int(0)?;
+    let rows = ex.query(
+        &format!(
+            "SELECT u.user_id, u.email, u.role, u.person_id, p.name, u.disabled
+             FROM users u LEFT JOIN people p ON p.person_id = u.person_id
+             WHERE u.email LIKE $1 ESCAPE '\\' ORDER BY u.email LIMIT {limit} OFFSET {offset}"
+        ),
+        params![pattern],
+    )?;
+    let users = rows
+        .iter()
+        .map(|r| {
+            Ok(Listed {
+                user_id: r.int(0)?,
+                email: r.string(1)?,
+                role: r.string(2)?,
+                person_id: r.opt_string(3)?,
+                person_name: r.opt_string(4)?,
+                disabled: r.bool(5)?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((users, total))
+}

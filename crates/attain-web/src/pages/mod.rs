@@ -8,6 +8,7 @@ pub mod people;
 pub mod profile;
 pub mod signin;
 pub mod territories;
+pub mod users;
 
 use crate::Viewer;
 use crate::error::Fail;
