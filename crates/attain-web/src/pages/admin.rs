@@ -193,6 +193,25 @@ pub struct AuditQuery {
     pub page: Option<i64>,
 }
 
+/// A JSON record of the audit log, shortened for the table when long.
+pub struct Json {
+    full: String,
+    short: String,
+}
+
+impl Json {
+    fn new(full: Option<String>) -> Json {
+        let full = full.unwrap_or_default();
+        let short = if full.chars().count() > 120 {
+            let head: String = full.chars().take(100).collect();
+            format!("{head}…")
+        } else {
+            String::new()
+        };
+        Json { full, short }
+    }
+}
+
 /// One audit row as shown.
 pub struct AuditRow {
     at: String,
@@ -200,8 +219,8 @@ pub struct AuditRow {
     action: String,
     entity: String,
     key: String,
-    before: String,
-    after: String,
+    /// Before and after.
+    records: [Json; 2],
 }
 
 #[derive(Template)]
@@ -277,8 +296,7 @@ pub async fn list_audit(
                     action: e.action,
                     entity: e.entity,
                     key: e.key,
-                    before: e.before.unwrap_or_default(),
-                    after: e.after.unwrap_or_default(),
+                    records: [Json::new(e.before), Json::new(e.after)],
                 })
                 .collect();
             render(&AuditPage {
