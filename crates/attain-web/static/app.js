@@ -20,6 +20,10 @@
   document.querySelectorAll("form.filters select").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // Print folded sections too.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
   // Say what is happening while a large import uploads.
   document.querySelectorAll("form.upload").forEach(function (form) {
     form.addEventListener("submit", function () {
