@@ -7,7 +7,6 @@ use crate::error::{Fail, PageResult};
 use crate::fmt::{Amount, money, money_whole};
 use crate::{AppState, Viewer};
 use askama::Template;
-use attain_domain::Money;
 use attain_store::{Executor, Value, params};
 use axum::extract::{Path, Query, State};
 
@@ -335,9 +334,4 @@ pub fn activity_rows(
             })
         })
         .collect()
-}
-
-/// Returns a money amount of the store as a table cell (used by other pages).
-pub fn cell(cents: i64, company: &Company) -> Amount {
-    money(Money::from_cents(cents), &company.currency)
 }
