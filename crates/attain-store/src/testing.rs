@@ -1,5 +1,7 @@
-//! Fresh, isolated databases for tests: a temporary SQLite file, or a new database on the
-//! PostgreSQL server named by `ATTAIN_TEST_POSTGRES_URL`, dropped when the guard goes away.
+//! Fresh, isolated databases for tests: a temporary SQLite file, or a new schema on the
+//! PostgreSQL server named by `ATTAIN_TEST_POSTGRES_URL` (the store's connections use it as their
+//! search path), dropped when the guard goes away. A schema costs milliseconds where a database
+//! costs a second, so every test can have its own.
 
 use crate::error::StoreResult;
 use crate::pool::Store;
@@ -45,7 +47,7 @@ impl TestDb {
         })
     }
 
-    /// Returns a fresh PostgreSQL database on the configured server, or `None` if none is set.
+    /// Returns a fresh PostgreSQL schema on the configured server, or `None` if none is set.
     pub fn postgres() -> StoreResult<Option<TestDb>> {
         let Some(admin_url) = postgres_url() else {
             return Ok(None);
@@ -58,8 +60,8 @@ impl TestDb {
             chrono::Utc::now().timestamp_micros() % 1_000_000
         );
         let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls)?;
-        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-        let url = with_database(&admin_url, &name);
+        admin.batch_execute(&format!("CREATE SCHEMA {name}"))?;
+        let url = with_search_path(&admin_url, &name);
         let store = Store::open(&url)?;
         Ok(Some(TestDb {
             store,
@@ -75,18 +77,10 @@ impl TestDb {
     }
 }
 
-/// Returns `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    format!("{host_part}/{name}{query}")
+/// Returns `url` with connections whose search path is `schema` alone.
+fn with_search_path(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
 }
 
 impl Drop for TestDb {
@@ -94,7 +88,7 @@ impl Drop for TestDb {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup
             && let Ok(mut admin) = postgres::Client::connect(admin_url, postgres::NoTls)
         {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"));
         }
     }
 }
@@ -102,14 +96,14 @@ impl Drop for TestDb {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_database_name_is_replaced() {
+    fn the_search_path_is_added_to_the_url() {
         assert_eq!(
-            super::with_database("postgres://root@127.0.0.1:5432/test", "x"),
-            "postgres://root@127.0.0.1:5432/x"
+            super::with_search_path("postgres://root@127.0.0.1:5432/test", "x"),
+            "postgres://root@127.0.0.1:5432/test?options=-c%20search_path%3Dx"
         );
         assert_eq!(
-            super::with_database("postgres://h/db?sslmode=disable", "y"),
-            "postgres://h/y?sslmode=disable"
+            super::with_search_path("postgres://h/db?sslmode=disable", "y"),
+            "postgres://h/db?sslmode=disable&options=-c%20search_path%3Dy"
         );
     }
 }
