@@ -81,112 +81,12 @@ pub const USERS: &[(&str, Role, Option<&str>)] = &[
     ("r3@x.test", Role::Rep, Some("r3")),
 ];
 
-/// A fresh database: SQLite from `TestDb`, or a new PostgreSQL database on the server of
-/// `ATTAIN_TEST_POSTGRES_URL` whose pool is closed before the database is dropped (dropping a
-/// database with open connections takes PostgreSQL several times longer).
-pub enum Db {
-    Sqlite(TestDb),
-    Postgres {
-        store: Option<attain_store::Store>,
-        admin_url: String,
-        name: String,
-    },
-}
-
-impl std::ops::Deref for Db {
-    type Target = attain_store::Store;
-    fn deref(&self) -> &attain_store::Store {
-        match self {
-            Db::Sqlite(db) => &db.store,
-            Db::Postgres { store, .. } => store.as_ref().expect("the store lives until drop"),
-        }
-    }
-}
-
-impl Db {
-    fn all() -> Vec<Db> {
-        let mut dbs = vec![Db::Sqlite(TestDb::sqlite().unwrap())];
-        if let Some(admin_url) = attain_store::testing::postgres_url() {
-            use std::sync::atomic::{AtomicU32, Ordering};
-            static N: AtomicU32 = AtomicU32::new(0);
-            let name = format!(
-                "attain_webtest_{}_{}_{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed),
-                chrono::Utc::now().timestamp_micros() % 1_000_000
-            );
-            let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
-            sweep_leftovers(&mut admin);
-            admin
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .unwrap();
-            let (base, _) = admin_url.rsplit_once('/').unwrap();
-            let store = attain_store::Store::open(&format!("{base}/{name}")).unwrap();
-            dbs.push(Db::Postgres {
-                store: Some(store),
-                admin_url,
-                name,
-            });
-        }
-        dbs
-    }
-}
-
-impl Drop for Db {
-    /// Closes the pool, then drops the database on a background thread: PostgreSQL takes a
-    /// few hundred milliseconds to drop one, time the next tests need not wait for. A database
-    /// whose drop was cut short when the test process ended is removed by the next run.
-    fn drop(&mut self) {
-        if let Db::Postgres {
-            store,
-            admin_url,
-            name,
-        } = self
-        {
-            drop(store.take());
-            let (admin_url, name) = (admin_url.clone(), name.clone());
-            std::thread::spawn(move || {
-                if let Ok(mut admin) = postgres::Client::connect(&admin_url, postgres::NoTls) {
-                    let _ = admin
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                }
-            });
-        }
-    }
-}
-
-/// Drops the test databases left by test processes that no longer run.
-fn sweep_leftovers(admin: &mut postgres::Client) {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // Whether a process runs is read from /proc: sweep only where it exists.
-        if !std::path::Path::new("/proc/self").exists() {
-            return;
-        }
-        let Ok(rows) = admin.query(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'attain\\_webtest\\_%'",
-            &[],
-        ) else {
-            return;
-        };
-        for row in rows {
-            let name: String = row.get(0);
-            let pid = name.split('_').nth(2).unwrap_or("");
-            let alive = std::path::Path::new("/proc").join(pid).exists();
-            if !pid.is_empty() && !alive {
-                let _ =
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
-    });
-}
-
 /// An application on a fresh database with the test company. Fields drop in order: the router
 /// (and its store handle) and the runtime before the database.
 pub struct TestApp {
     pub app: Router,
     pub rt: tokio::runtime::Runtime,
-    pub db: Db,
+    pub db: TestDb,
 }
 
 /// A signed-in browser: its cookie and the session's CSRF token.
@@ -237,7 +137,7 @@ impl TestApp {
 
     /// Runs synchronous store work from inside the test body.
     pub fn with_db<T>(&self, f: impl FnOnce(&attain_store::Store) -> T) -> T {
-        tokio::task::block_in_place(|| f(&self.db))
+        tokio::task::block_in_place(|| f(&self.db.store))
     }
 
     /// Executes one statement on the database.
@@ -252,7 +152,8 @@ impl TestApp {
 
     /// Returns one app per configured backend (SQLite always, PostgreSQL when set).
     pub fn all() -> Vec<TestApp> {
-        Db::all()
+        TestDb::all()
+            .unwrap()
             .into_iter()
             .map(|db| {
                 let source = Source::from_memory(company());
@@ -273,7 +174,7 @@ impl TestApp {
                     password_strength: PasswordStrength::TestOnly,
                     ..Config::default()
                 };
-                let app = attain_web::app((*db).clone(), config);
+                let app = attain_web::app(db.store.clone(), config);
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .enable_all()
