@@ -17,12 +17,12 @@ pub struct Failure {
 
 impl Failure {
     /// Input was refused; nothing was written.
-    fn refused(lines: Vec<String>) -> Failure {
+    pub fn refused(lines: Vec<String>) -> Failure {
         Failure { lines, code: 1 }
     }
 
     /// The database or a file could not be used.
-    fn environment(line: impl std::fmt::Display) -> Failure {
+    pub fn environment(line: impl std::fmt::Display) -> Failure {
         Failure {
             lines: vec![format!("error: {line}")],
             code: 3,
@@ -55,6 +55,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             month,
             reason,
         } => unlock(&cli.db, year, month, &reason),
+        Command::Plan { command } => crate::plan::run(&cli.db, command),
         Command::Gen {
             dir,
             people,
@@ -77,7 +78,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Returns who runs the command, for the audit log and calculation runs.
-fn actor() -> String {
+pub fn actor() -> String {
     format!(
         "cli:{}",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
@@ -181,7 +182,7 @@ fn export_results(db: &str, dir: &Path, year: i32) -> Result<(), Failure> {
     Ok(())
 }
 
-fn open(url: &str) -> Result<Store, Failure> {
+pub fn open(url: &str) -> Result<Store, Failure> {
     Store::open(url).map_err(Failure::environment)
 }
 
