@@ -102,9 +102,13 @@ fn print_allocated(done: &Allocated) {
         "  {} reps carry {}; {} leaders carry the sums of the reps below them",
         s.reps, s.reps_total, s.leaders
     );
+    let leaves = match s.unassigned_leaves {
+        1 => "1 leaf".to_owned(),
+        n => format!("{n} leaves"),
+    };
     println!(
-        "  over-assigned {}; unassigned {} ({} leaves without a rep); gaps: hires {}, leavers {}, ramp {}",
-        s.overassigned, s.unassigned, s.unassigned_leaves, s.hire_gap, s.leaver_gap, s.ramp_gap
+        "  over-assigned {}; unassigned {} in {leaves} without a rep; gaps: hires {}, leavers {}, ramp {}",
+        s.overassigned, s.unassigned, s.hire_gap, s.leaver_gap, s.ramp_gap
     );
     match &done.approval {
         Some(a) => print_approval(a),

@@ -267,9 +267,18 @@ impl Reconciliation {
             out.push_str(&line(r));
         }
         let reps: u32 = self.nodes.first().map_or(0, |n| n.rep_count);
+        let (reps, leaders) = (
+            match reps {
+                1 => "1 rep carries".to_owned(),
+                n => format!("{n} reps carry"),
+            },
+            match self.leaders {
+                1 => "1 leader carries".to_owned(),
+                n => format!("{n} leaders carry"),
+            },
+        );
         out.push_str(&format!(
-            "{reps} reps carry the leaves' targets; {} leaders carry the sum of the reps below them\n",
-            self.leaders
+            "{reps} the leaves' targets; {leaders} the sum of the reps below them\n"
         ));
         if self.problems.is_empty() {
             out.push_str(
