@@ -9,8 +9,9 @@
 //! - [`versions`] saves, lists, reads and approves versions; [`reconcile`] rebuilds the node by
 //!   node reconciliation of a stored version.
 //!
-//! The command line and the web pages call [`run_allocate`], [`approve`], [`reconcile()`],
-//! [`versions()`] and [`version_rows`].
+//! The command line and the web pages call [`Params::parse`], [`preview`], [`run_allocate`],
+//! [`approve`], [`reconcile()`], [`versions()`], [`version()`], [`version_rows`] and
+//! [`version_people`]; all are synchronous (call them from `spawn_blocking` in async code).
 
 pub mod allocate;
 pub mod load;
@@ -26,8 +27,8 @@ pub use allocate::{
 pub use params::{Basis, ParamError, Params, ParamsText};
 pub use reconcile::{ReconNode, Reconciliation, reconcile};
 pub use versions::{
-    Allocated, Approval, Status, TargetTotals, VersionInfo, approve, preview, run_allocate,
-    version_rows, versions,
+    Allocated, Approval, Status, TargetTotals, VersionInfo, VersionPerson, approve, preview,
+    run_allocate, version, version_people, version_rows, versions,
 };
 
 use attain_store::StoreError;

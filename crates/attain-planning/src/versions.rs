@@ -642,3 +642,50 @@ pub(crate) fn find_version(
 ) -> Result<VersionInfo, PlanError> {
     find(ex, year, metric, version)
 }
+
+/// One person of a stored version: what they carry and what hires, leavers and ramp took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionPerson {
+    pub person_id: String,
+    /// A rep's leaf territory; `None` for a leader.
+    pub leaf: Option<String>,
+    /// A leader's number of reps below them; `None` for a rep.
+    pub reps: Option<u32>,
+    /// A rep's share of the leaf's pool before the gaps; a leader's annual sum.
+    pub assigned: Money,
+    pub hire_gap: Money,
+    pub leaver_gap: Money,
+    pub ramp_gap: Money,
+}
+
+/// Returns the people of a stored version in id order (their months are in [`version_rows`]).
+pub fn version_people(
+    store: &Store,
+    year: i32,
+    metric: Metric,
+    version: u32,
+) -> Result<Vec<VersionPerson>, PlanError> {
+    let mut conn = store.conn()?;
+    let info = find(&mut conn, year, metric, Some(version))?;
+    let mut people = conn
+        .query(
+            "SELECT person_id, territory_id, reps, assigned, hire_gap, leaver_gap, ramp_gap
+             FROM plan_version_people WHERE version_id = $1",
+            &[info.id.into()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(VersionPerson {
+                person_id: r.string(0)?,
+                leaf: r.opt_string(1)?,
+                reps: r.opt_int(2)?.map(|n| n as u32),
+                assigned: r.money(3)?,
+                hire_gap: r.money(4)?,
+                leaver_gap: r.money(5)?,
+                ramp_gap: r.money(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>, PlanError>>()?;
+    people.sort_by(|a, b| a.person_id.cmp(&b.person_id));
+    Ok(people)
+}

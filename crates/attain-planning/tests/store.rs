@@ -10,7 +10,7 @@ use attain_domain::Money;
 use attain_domain::vocab::Metric;
 use attain_planning::{
     Allocation, Basis, Params, ParamsText, PlanError, Status, TargetRow, approve, reconcile,
-    run_allocate, version_rows, versions,
+    run_allocate, version_people, version_rows, versions,
 };
 use attain_store::testing::TestDb;
 use attain_store::{Executor, Store};
@@ -211,6 +211,14 @@ fn a_draft_version_changes_no_target() {
             });
             want
         });
+        let people = version_people(store, 2026, Metric::Bookings, 1).unwrap();
+        let ids: Vec<&str> = people.iter().map(|p| p.person_id.as_str()).collect();
+        assert_eq!(ids, ["me", "mw", "r1", "r2", "r3", "r4", "vp"]);
+        assert_eq!((people[0].leaf.as_deref(), people[0].reps), (None, Some(3)));
+        // r2 joins e1 on 15 April: 1,000.00 (3,000.00 / 3) less three months of 83.34.
+        assert_eq!(people[3].leaf.as_deref(), Some("e1"));
+        assert_eq!(people[3].assigned, Money::parse("1000").unwrap());
+        assert_eq!(people[3].hire_gap, Money::parse("250.02").unwrap());
         let second = run_allocate(
             store,
             &params("24000", "equal"),
