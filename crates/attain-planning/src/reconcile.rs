@@ -9,7 +9,7 @@
 
 use crate::PlanError;
 use crate::allocate::Months;
-use crate::versions::{VersionInfo, find_version, rows_of};
+use crate::versions::{VersionInfo, find, rows_of};
 use attain_domain::Money;
 use attain_domain::vocab::{Metric, Scope};
 use attain_store::{Executor, Store};
@@ -69,7 +69,7 @@ pub fn reconcile(
     version: Option<u32>,
 ) -> Result<Reconciliation, PlanError> {
     let mut conn = store.conn()?;
-    let info = find_version(&mut conn, year, metric, version)?;
+    let info = find(&mut conn, year, metric, version)?;
     let mut nodes: Vec<ReconNode> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
     let mut parents: Vec<Option<String>> = Vec::new();

@@ -224,10 +224,6 @@ pub fn run_allocate(
     })
 }
 
-fn scope_word(s: Scope) -> &'static str {
-    s.as_str()
-}
-
 /// Saves an allocation as the next draft version of its year and metric.
 pub fn save_draft(
     tx: &mut Tx<'_>,
@@ -266,7 +262,7 @@ pub fn save_draft(
         .map(|r| {
             vec![
                 id.into(),
-                scope_word(r.scope).into(),
+                r.scope.as_str().into(),
                 r.scope_id.into(),
                 r.month.into(),
                 r.amount.into(),
@@ -520,7 +516,7 @@ fn approve_in(tx: &mut Tx<'_>, version: VersionInfo, actor: &str) -> Result<Appr
 }
 
 /// Finds a version: `Some(v)` that one; `None` the approved one, else the latest draft.
-fn find(
+pub(crate) fn find(
     ex: &mut impl Executor,
     year: i32,
     metric: Metric,
@@ -631,16 +627,6 @@ pub(crate) fn rows_of(ex: &mut impl Executor, id: i64) -> Result<Vec<TargetRow>,
         (a.scope, a.scope_id.as_bytes(), a.month).cmp(&(b.scope, b.scope_id.as_bytes(), b.month))
     });
     Ok(rows)
-}
-
-/// Finds a version inside an open connection (for reconciliation).
-pub(crate) fn find_version(
-    ex: &mut impl Executor,
-    year: i32,
-    metric: Metric,
-    version: Option<u32>,
-) -> Result<VersionInfo, PlanError> {
-    find(ex, year, metric, version)
 }
 
 /// One person of a stored version: what they carry and what hires, leavers and ramp took.
