@@ -17,12 +17,12 @@ pub struct Failure {
 
 impl Failure {
     /// Input was refused; nothing was written.
-    fn refused(lines: Vec<String>) -> Failure {
+    pub fn refused(lines: Vec<String>) -> Failure {
         Failure { lines, code: 1 }
     }
 
     /// The database or a file could not be used.
-    fn environment(line: impl std::fmt::Display) -> Failure {
+    pub fn environment(line: impl std::fmt::Display) -> Failure {
         Failure {
             lines: vec![format!("error: {line}")],
             code: 3,
@@ -70,6 +70,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => token_create(&cli.db, &email, &name),
+        Command::Plan { command } => crate::plan::run(&cli.db, command),
         Command::Gen {
             dir,
             people,
@@ -92,7 +93,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// Returns who runs the command, for the audit log and calculation runs.
-fn actor() -> String {
+pub fn actor() -> String {
     format!(
         "cli:{}",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
@@ -196,7 +197,7 @@ fn export_results(db: &str, dir: &Path, year: i32) -> Result<(), Failure> {
     Ok(())
 }
 
-fn open(url: &str) -> Result<Store, Failure> {
+pub fn open(url: &str) -> Result<Store, Failure> {
     Store::open(url).map_err(Failure::environment)
 }
 

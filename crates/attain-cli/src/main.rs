@@ -2,6 +2,7 @@
 //! and runs a command; errors reach the user as one sentence and a non-zero exit status.
 
 mod commands;
+mod plan;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -93,6 +94,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The planning cycle: allocate a company target to territories, people and months, approve
+    /// a version into the targets, reconcile it.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Write a synthetic company of any size; the same seed gives the same bytes.
     Gen {
         /// The folder to write (created if missing).
@@ -141,6 +148,67 @@ pub enum TokenCommand {
         /// A label to recognise the token by.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+/// The planning commands (planning.md).
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Allocate a company target down the territory tree to every person and month, saved as a
+    /// new draft version (approved too with --approve).
+    Allocate {
+        /// The fiscal year.
+        #[arg(long)]
+        year: i32,
+        /// The metric: bookings, revenue or margin.
+        #[arg(long)]
+        metric: String,
+        /// The company's annual target, a multiple of --unit.
+        #[arg(long, allow_hyphen_values = true)]
+        total: String,
+        /// How targets are weighed: equal, prior_year or potential [default: equal].
+        #[arg(long)]
+        basis: Option<String>,
+        /// Percent added to each leaf's target when it is divided among its reps [default: 0].
+        #[arg(long)]
+        overassign: Option<String>,
+        /// Every annual target is a multiple of this amount [default: 1.00].
+        #[arg(long)]
+        unit: Option<String>,
+        /// Twelve percents summing to 100, one per fiscal month [default: equal months].
+        #[arg(long)]
+        seasonality: Option<String>,
+        /// Percents applied to a new hire's first months, from the hire month (e.g. 25,50,75).
+        #[arg(long)]
+        ramp: Option<String>,
+        /// Approve the new version at once: it replaces the year's targets of the metric.
+        #[arg(long)]
+        approve: bool,
+    },
+    /// Make a version the targets of its year and metric (replacing them all).
+    Approve {
+        /// The fiscal year.
+        #[arg(long)]
+        year: i32,
+        /// The metric: bookings, revenue or margin.
+        #[arg(long)]
+        metric: String,
+        /// The version number, as allocate printed it.
+        #[arg(long)]
+        version: u32,
+    },
+    /// Show, for every territory, its target, its children's sum, the over-assignment and any
+    /// unassigned, hire, leaver or ramp gap.
+    Reconcile {
+        /// The fiscal year.
+        #[arg(long)]
+        year: i32,
+        /// The metric: bookings, revenue or margin.
+        #[arg(long)]
+        metric: String,
+        /// The version [default: the approved one, else the latest draft].
+        #[arg(long)]
+        version: Option<u32>,
     },
 }
 

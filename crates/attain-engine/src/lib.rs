@@ -6,6 +6,7 @@
 //! out, no SQL. [`load`] reads a year's inputs from the store, [`write`] stores results, and
 //! [`ops`] runs `calc`, `lock` and `unlock` as transactions; [`export`] writes the results files.
 
+pub mod actuals;
 pub mod calc;
 pub mod credit;
 pub mod earn;
@@ -18,6 +19,7 @@ pub mod parallel;
 pub mod results;
 pub mod write;
 
+pub use actuals::{YearActuals, actuals_of, year_actuals};
 pub use calc::{CalcError, Calculation, LockOutcome, LockedMonth, calculate, lock_through};
 pub use input::{ComponentRow, Inputs, InputsBuilder, Ix, TransactionRow};
 pub use ops::{CalcRun, EngineError, LockRun, UnlockRun, run_calc, run_lock, run_unlock};

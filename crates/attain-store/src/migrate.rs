@@ -1,5 +1,10 @@
 //! Embedded migrations, one folder per database; applied in order, each in its own transaction,
 //! recorded in `attain_migrations`. A released migration is never edited: add a new one.
+//!
+//! Versions increase but need not be contiguous: branches reserve numbers (4 is the web
+//! application's, 5 the planning cycle's), and a database applies whichever of the listed
+//! migrations it has not recorded, in order, so a number added later between two applied ones is
+//! still applied.
 
 use crate::error::{StoreError, StoreResult};
 use crate::pool::{Backend, Executor, Store};
@@ -36,6 +41,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "web",
         sqlite: include_str!("../migrations/sqlite/0004_web.sql"),
         postgres: include_str!("../migrations/postgres/0004_web.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "plan_versions",
+        sqlite: include_str!("../migrations/sqlite/0005_plan_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_plan_versions.sql"),
     },
 ];
 
@@ -83,4 +94,13 @@ pub fn migrate(store: &Store) -> StoreResult<()> {
     tx.commit()?;
     conn.clear_statement_cache();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migration_versions_increase_and_may_leave_gaps() {
+        let versions: Vec<i64> = super::MIGRATIONS.iter().map(|m| m.version).collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    }
 }
