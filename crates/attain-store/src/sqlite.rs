@@ -138,6 +138,25 @@ pub fn query(conn: &rusqlite::Connection, sql: &str, params: &[Value]) -> StoreR
     Ok(out)
 }
 
+/// Runs a query and hands each row to `f` as it is stepped, without collecting them.
+pub fn for_each<E: From<StoreError>>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+    mut f: impl FnMut(crate::RowRef<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn
+        .prepare_cached(&rewrite_placeholders(sql))
+        .map_err(StoreError::from)?;
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(StoreError::from)?;
+    while let Some(row) = rows.next().map_err(StoreError::from)? {
+        f(crate::RowRef::sqlite(row))?;
+    }
+    Ok(())
+}
+
 /// Executes a statement and returns the number of rows it changed.
 pub fn execute(conn: &rusqlite::Connection, sql: &str, params: &[Value]) -> StoreResult<u64> {
     let mut stmt = conn.prepare_cached(&rewrite_placeholders(sql))?;
