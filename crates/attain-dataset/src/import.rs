@@ -286,6 +286,44 @@ fn same(kind: Kind, cell: Option<&str>, text: &str) -> bool {
     }
 }
 
+/// Keys of one reference already found in the store: single text keys (every id reference but
+/// one) as bare strings, one hop from the hash table to the bytes; other keys as values.
+#[derive(Default)]
+struct RefCache {
+    ids: FxHashSet<Box<str>>,
+    keys: FxHashSet<Vec<Value>>,
+}
+
+impl RefCache {
+    fn len(&self) -> usize {
+        self.ids.len() + self.keys.len()
+    }
+
+    /// Returns true when the one-column key `v` is known.
+    fn contains_one(&self, v: &Value) -> bool {
+        match v {
+            Value::Text(s) => self.ids.contains(s.as_str()),
+            other => self.keys.contains(std::slice::from_ref(other)),
+        }
+    }
+
+    fn extend(&mut self, found: impl IntoIterator<Item = Vec<Value>>) {
+        for key in found {
+            match <[Value; 1]>::try_from(key) {
+                Ok([Value::Text(s)]) => {
+                    self.ids.insert(s.into_boxed_str());
+                }
+                Ok([other]) => {
+                    self.keys.insert(vec![other]);
+                }
+                Err(key) => {
+                    self.keys.insert(key);
+                }
+            }
+        }
+    }
+}
+
 /// The import of one file.
 struct FileImport<'a> {
     spec: &'static FileSpec,
@@ -300,7 +338,7 @@ struct FileImport<'a> {
     /// References to rows of this same file, checked when the file is done.
     deferred: Vec<(usize, u64, Vec<Value>)>,
     /// Per reference, keys already found in the store.
-    ref_cache: Vec<FxHashSet<Vec<Value>>>,
+    ref_cache: Vec<RefCache>,
     /// What this file changed, for the rules.
     changed: Changed,
 }
@@ -319,7 +357,7 @@ impl<'a> FileImport<'a> {
             present: vec![false; spec.columns.len()],
             seen: HashSet::new(),
             deferred: Vec::new(),
-            ref_cache: spec.refs.iter().map(|_| FxHashSet::default()).collect(),
+            ref_cache: spec.refs.iter().map(|_| RefCache::default()).collect(),
             changed: Changed::default(),
         }
     }
@@ -703,10 +741,10 @@ impl<'a> FileImport<'a> {
             for row in &rows {
                 let known = if let [i] = idx[..] {
                     let v = &row.values[i];
-                    v.is_null() || cache.contains(std::slice::from_ref(v))
+                    v.is_null() || cache.contains_one(v)
                 } else {
                     let v: Vec<Value> = idx.iter().map(|&i| row.values[i].clone()).collect();
-                    v.iter().any(Value::is_null) || cache.contains(&v)
+                    v.iter().any(Value::is_null) || cache.keys.contains(&v)
                 };
                 if !known {
                     unknown.push((
@@ -730,7 +768,7 @@ impl<'a> FileImport<'a> {
             }
             let cache = &mut self.ref_cache[ri];
             if cache.len() + found.len() > CACHE_LIMIT {
-                cache.clear();
+                *cache = RefCache::default();
             }
             cache.extend(found);
         }
