@@ -76,24 +76,36 @@ pub fn load(
     let mut b = InputsBuilder::new(year, cal);
     let y = Value::from(year);
 
-    for row in ex.query("SELECT territory_id, parent_id FROM territories", &[])? {
-        b.territory(row.text(0)?, row.opt_text(1)?);
-    }
-    for row in ex.query(
+    ex.for_each_row(
+        "SELECT territory_id, parent_id FROM territories",
+        &[],
+        |row| -> Result<(), LoadError> {
+            b.territory(row.text(0)?, row.opt_text(1)?);
+            Ok(())
+        },
+    )?;
+    ex.for_each_row(
         "SELECT person_id, manager_id, territory_id FROM people",
         &[],
-    )? {
-        b.person(row.text(0)?, row.opt_text(1)?, row.opt_text(2)?);
-    }
+        |row| -> Result<(), LoadError> {
+            b.person(row.text(0)?, row.opt_text(1)?, row.opt_text(2)?);
+            Ok(())
+        },
+    )?;
     for row in ex.query(
         "SELECT person_id, manager_id, start_date FROM reporting WHERE start_date <= $1",
         &[end.into()],
     )? {
         b.reporting(row.text(0)?, row.opt_text(1)?, row.date(2)?);
     }
-    for row in ex.query("SELECT account_id, territory_id FROM accounts", &[])? {
-        b.account(row.text(0)?, row.text(1)?);
-    }
+    ex.for_each_row(
+        "SELECT account_id, territory_id FROM accounts",
+        &[],
+        |row| -> Result<(), LoadError> {
+            b.account(row.text(0)?, row.text(1)?);
+            Ok(())
+        },
+    )?;
     for row in ex.query(
         "SELECT account_id, territory_id, start_date FROM alignments WHERE start_date <= $1",
         &[end.into()],
@@ -103,14 +115,23 @@ pub fn load(
 
     load_transactions(ex, &mut b, (start, end), progress)?;
 
-    for row in ex.query(
+    ex.for_each_row(
         "SELECT scope, scope_id, month, metric, amount FROM targets WHERE year = $1",
         std::slice::from_ref(&y),
-    )? {
-        let scope = word(Scope::parse, row.text(0)?, "target scope")?;
-        let metric = word(Metric::parse, row.text(3)?, "metric")?;
-        b.target(scope, row.text(1)?, month(&row, 2)?, metric, row.money(4)?)?;
-    }
+        |row| -> Result<(), LoadError> {
+            let scope = word(Scope::parse, row.text(0)?, "target scope")?;
+            let metric = word(Metric::parse, row.text(3)?, "metric")?;
+            let m = valid_month(row.int(2)?)?;
+            b.target(
+                scope,
+                row.text(1)?,
+                m,
+                metric,
+                Money::from_cents(row.int(4)?),
+            )?;
+            Ok(())
+        },
+    )?;
     load_plans(ex, &mut b)?;
     for row in ex.query(
         "SELECT person_id, plan_id, target_incentive FROM plan_assignments WHERE year = $1",
@@ -144,7 +165,10 @@ pub fn load(
 }
 
 fn month(row: &Row, i: usize) -> Result<u32, LoadError> {
-    let m = row.int(i)?;
+    valid_month(row.int(i)?)
+}
+
+fn valid_month(m: i64) -> Result<u32, LoadError> {
     u32::try_from(m)
         .ok()
         .filter(|m| (1..=12).contains(m))
@@ -297,7 +321,7 @@ fn load_transactions(
                 splits.of(id),
             );
             done += 1;
-            if done % 65_536 == 0 {
+            if done.is_multiple_of(65_536) {
                 progress.set(done);
             }
             Ok(())
