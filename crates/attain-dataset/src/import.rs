@@ -11,6 +11,7 @@ use crate::rules::{self, Changed, Problem, Rules};
 use crate::source::{Source, SourceFile};
 use crate::spec::{FILES, FileSpec, Kind, file_spec};
 use attain_store::{Executor, Store, StoreError, Tx, Value};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 
 /// The most problems one import reports.
@@ -285,6 +286,44 @@ fn same(kind: Kind, cell: Option<&str>, text: &str) -> bool {
     }
 }
 
+/// Keys of one reference already found in the store: single text keys (every id reference but
+/// one) as bare strings, one hop from the hash table to the bytes; other keys as values.
+#[derive(Default)]
+struct RefCache {
+    ids: FxHashSet<Box<str>>,
+    keys: FxHashSet<Vec<Value>>,
+}
+
+impl RefCache {
+    fn len(&self) -> usize {
+        self.ids.len() + self.keys.len()
+    }
+
+    /// Returns true when the one-column key `v` is known.
+    fn contains_one(&self, v: &Value) -> bool {
+        match v {
+            Value::Text(s) => self.ids.contains(s.as_str()),
+            other => self.keys.contains(std::slice::from_ref(other)),
+        }
+    }
+
+    fn extend(&mut self, found: impl IntoIterator<Item = Vec<Value>>) {
+        for key in found {
+            match <[Value; 1]>::try_from(key) {
+                Ok([Value::Text(s)]) => {
+                    self.ids.insert(s.into_boxed_str());
+                }
+                Ok([other]) => {
+                    self.keys.insert(vec![other]);
+                }
+                Err(key) => {
+                    self.keys.insert(key);
+                }
+            }
+        }
+    }
+}
+
 /// The import of one file.
 struct FileImport<'a> {
     spec: &'static FileSpec,
@@ -299,7 +338,7 @@ struct FileImport<'a> {
     /// References to rows of this same file, checked when the file is done.
     deferred: Vec<(usize, u64, Vec<Value>)>,
     /// Per reference, keys already found in the store.
-    ref_cache: Vec<HashSet<Vec<Value>>>,
+    ref_cache: Vec<RefCache>,
     /// What this file changed, for the rules.
     changed: Changed,
 }
@@ -318,7 +357,7 @@ impl<'a> FileImport<'a> {
             present: vec![false; spec.columns.len()],
             seen: HashSet::new(),
             deferred: Vec::new(),
-            ref_cache: spec.refs.iter().map(|_| HashSet::new()).collect(),
+            ref_cache: spec.refs.iter().map(|_| RefCache::default()).collect(),
             changed: Changed::default(),
         }
     }
@@ -515,23 +554,32 @@ impl<'a> FileImport<'a> {
         batch: Vec<ParsedRow>,
         table_was_empty: bool,
     ) -> Result<(), ImportError> {
-        // A key twice within one batch.
-        let mut in_batch: HashMap<Vec<Value>, u64> = HashMap::with_capacity(batch.len());
-        let mut rows = Vec::with_capacity(batch.len());
-        for row in batch {
-            let key = self.key_of(&row.values);
-            if let Some(first) = in_batch.get(&key) {
-                let msg = format!(
-                    "the key {} already appears on line {first}",
-                    self.key_text(&key)
-                );
-                self.errors
-                    .at(&self.file.name, row.line, self.spec.key[0], msg);
-                continue;
+        // A key twice within one batch (keys borrowed from the rows, hashed with Fx).
+        let mut keep = vec![true; batch.len()];
+        {
+            let mut in_batch: FxHashMap<Vec<&Value>, u64> =
+                FxHashMap::with_capacity_and_hasher(batch.len(), Default::default());
+            for (i, row) in batch.iter().enumerate() {
+                let key: Vec<&Value> = self.key_idx.iter().map(|&k| &row.values[k]).collect();
+                if let Some(&first) = in_batch.get(&key) {
+                    let owned: Vec<Value> = key.into_iter().cloned().collect();
+                    let msg = format!(
+                        "the key {} already appears on line {first}",
+                        self.key_text(&owned)
+                    );
+                    self.errors
+                        .at(&self.file.name, row.line, self.spec.key[0], msg);
+                    keep[i] = false;
+                    continue;
+                }
+                in_batch.insert(key, row.line);
             }
-            in_batch.insert(key, row.line);
-            rows.push(row);
         }
+        let rows: Vec<ParsedRow> = batch
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(row, keep)| keep.then_some(row))
+            .collect();
         let rows = self.check_references(tx, rows)?;
         if rows.is_empty() {
             return Ok(());
@@ -663,12 +711,14 @@ impl<'a> FileImport<'a> {
     }
 
     /// Drops rows whose references find nothing, reporting each; defers references to this
-    /// same file until it is fully written.
+    /// same file until it is fully written. Keys already found are looked up in a cache without
+    /// copying them; only the others are copied and asked of the store, once each per batch.
     fn check_references(
         &mut self,
         tx: &mut Tx<'_>,
         rows: Vec<ParsedRow>,
     ) -> Result<Vec<ParsedRow>, ImportError> {
+        const CACHE_LIMIT: usize = 1 << 20;
         let mut bad: HashSet<u64> = HashSet::new();
         for (ri, r) in self.spec.refs.iter().enumerate() {
             let idx: Vec<usize> = r
@@ -676,62 +726,59 @@ impl<'a> FileImport<'a> {
                 .iter()
                 .map(|c| self.spec.column_index(c).expect("spec: refs name columns"))
                 .collect();
-            let wanted: Vec<(u64, Vec<Value>)> = rows
-                .iter()
-                .filter_map(|row| {
-                    let v: Vec<Value> = idx.iter().map(|&i| row.values[i].clone()).collect();
-                    (!v.iter().any(Value::is_null)).then_some((row.line, v))
-                })
-                .collect();
             if r.table == self.spec.name {
-                self.deferred
-                    .extend(wanted.into_iter().map(|(line, v)| (ri, line, v)));
+                for row in &rows {
+                    let v: Vec<Value> = idx.iter().map(|&i| row.values[i].clone()).collect();
+                    if !v.iter().any(Value::is_null) {
+                        self.deferred.push((ri, row.line, v));
+                    }
+                }
                 continue;
             }
-            let found = self.known_keys(tx, ri, wanted.iter().map(|(_, v)| v))?;
-            for (line, v) in wanted {
-                if !found.contains(&v) {
-                    self.report_missing(ri, line, &v);
-                    bad.insert(line);
+            // (line, key) of the references the cache does not know.
+            let mut unknown: Vec<(u64, Vec<Value>)> = Vec::new();
+            let cache = &self.ref_cache[ri];
+            for row in &rows {
+                let known = if let [i] = idx[..] {
+                    let v = &row.values[i];
+                    v.is_null() || cache.contains_one(v)
+                } else {
+                    let v: Vec<Value> = idx.iter().map(|&i| row.values[i].clone()).collect();
+                    v.iter().any(Value::is_null) || cache.keys.contains(&v)
+                };
+                if !known {
+                    unknown.push((
+                        row.line,
+                        idx.iter().map(|&i| row.values[i].clone()).collect(),
+                    ));
                 }
             }
-        }
-        Ok(rows
-            .into_iter()
-            .filter(|r| !bad.contains(&r.line))
-            .collect())
-    }
-
-    /// Returns the subset of `keys` that reference `ri` finds, remembering hits so that a
-    /// customer or person named on many rows is looked up once.
-    fn known_keys<'k>(
-        &mut self,
-        tx: &mut Tx<'_>,
-        ri: usize,
-        keys: impl Iterator<Item = &'k Vec<Value>>,
-    ) -> Result<HashSet<Vec<Value>>, ImportError> {
-        const CACHE_LIMIT: usize = 1 << 20;
-        let r = &self.spec.refs[ri];
-        let cache = &mut self.ref_cache[ri];
-        let mut hits = HashSet::new();
-        let mut unknown = HashSet::new();
-        for k in keys {
-            if cache.contains(k) {
-                hits.insert(k.clone());
-            } else {
-                unknown.insert(k.clone());
+            if unknown.is_empty() {
+                continue;
             }
-        }
-        if !unknown.is_empty() {
-            let unknown: Vec<Vec<Value>> = unknown.into_iter().collect();
-            let found = tx.existing_keys(r.table, r.target, &unknown)?;
+            let mut keys: Vec<Vec<Value>> = unknown.iter().map(|(_, v)| v.clone()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let found = tx.existing_keys(r.table, r.target, &keys)?;
+            for (line, v) in &unknown {
+                if !found.contains(v) {
+                    self.report_missing(ri, *line, v);
+                    bad.insert(*line);
+                }
+            }
+            let cache = &mut self.ref_cache[ri];
             if cache.len() + found.len() > CACHE_LIMIT {
-                cache.clear();
+                *cache = RefCache::default();
             }
-            cache.extend(found.iter().cloned());
-            hits.extend(found);
+            cache.extend(found);
         }
-        Ok(hits)
+        Ok(if bad.is_empty() {
+            rows
+        } else {
+            rows.into_iter()
+                .filter(|r| !bad.contains(&r.line))
+                .collect()
+        })
     }
 
     fn report_missing(&mut self, ref_index: usize, line: u64, v: &[Value]) {

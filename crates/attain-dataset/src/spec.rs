@@ -38,7 +38,13 @@ impl Kind {
     /// Parses a non-empty cell into its stored value.
     pub fn parse(self, s: &str) -> Result<Value, ParseError> {
         Ok(match self {
-            Kind::Id => Value::Text(Id::parse(s)?.as_str().to_owned()),
+            Kind::Id => {
+                if !Id::is_valid(s) {
+                    // Names what is wrong with the id.
+                    Id::parse(s)?;
+                }
+                Value::Text(s.to_owned())
+            }
             Kind::Text => Value::Text(s.to_owned()),
             Kind::Date => Value::Date(parse_date(s)?),
             Kind::Money => Value::Int(Money::parse(s)?.cents()),

@@ -259,6 +259,11 @@ pub fn credit(inputs: &Inputs) -> Credited {
             add(acc, v);
         }
     }
+    // Named in date and id order, whatever order the store returned the transactions in.
+    ownerless.sort_unstable_by(|&a, &b| {
+        let (ta, tb) = (&inputs.transactions[a], &inputs.transactions[b]);
+        (ta.date, inputs.tx_id(a)).cmp(&(tb.date, inputs.tx_id(b)))
+    });
     let shown = ownerless.len().min(20);
     for &i in &ownerless[..shown] {
         warnings.push(format!(

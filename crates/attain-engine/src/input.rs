@@ -5,7 +5,8 @@
 
 use attain_domain::vocab::{Method, Metric, Period, Scope, TxKind};
 use attain_domain::{Date, FiscalCalendar, Money, Percent, Ratio};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 
 /// An index into one of the tables of [`Inputs`], stored as `index + 1` so `Option<Ix>` takes
@@ -212,9 +213,9 @@ pub enum InputError {
 #[derive(Debug)]
 pub struct InputsBuilder {
     inputs: Inputs,
-    people: HashMap<String, Ix>,
-    territories: HashMap<String, Ix>,
-    accounts: HashMap<String, Ix>,
+    people: FxHashMap<String, Ix>,
+    territories: FxHashMap<String, Ix>,
+    accounts: FxHashMap<String, Ix>,
     components: HashMap<(String, String), Ix>,
     /// `(transaction, id of its original)` awaiting resolution.
     reverses: Vec<(usize, String)>,
@@ -244,9 +245,9 @@ impl InputsBuilder {
                 paid: Vec::new(),
                 adjustments: Vec::new(),
             },
-            people: HashMap::new(),
-            territories: HashMap::new(),
-            accounts: HashMap::new(),
+            people: FxHashMap::default(),
+            territories: FxHashMap::default(),
+            accounts: FxHashMap::default(),
             components: HashMap::new(),
             reverses: Vec::new(),
         }
@@ -362,8 +363,6 @@ impl InputsBuilder {
     /// Adds a transaction with its splits `(person, percent)`; splits of 0 % are removed ones
     /// (dataset.md) and are left out. Returns its index.
     pub fn transaction(&mut self, t: TransactionRow<'_>, splits: &[(&str, Percent)]) -> usize {
-        let owner = t.owner.map(|o| self.person_ix(o));
-        let account = t.account.and_then(|a| self.account_ix(a));
         let split_start = self.inputs.splits.len() as u32;
         for (person, percent) in splits.iter().filter(|(_, p)| p.units() != 0) {
             let person = self.person_ix(person);
@@ -372,6 +371,28 @@ impl InputsBuilder {
                 percent: *percent,
             });
         }
+        self.push_transaction(t, split_start)
+    }
+
+    /// Adds a transaction whose split people are already interned (by [`Self::person_ix`]);
+    /// like [`Self::transaction`], splits of 0 % are left out. Returns its index.
+    pub fn transaction_with_splits(&mut self, t: TransactionRow<'_>, splits: &[Split]) -> usize {
+        let split_start = self.inputs.splits.len() as u32;
+        self.inputs
+            .splits
+            .extend(splits.iter().filter(|s| s.percent.units() != 0));
+        self.push_transaction(t, split_start)
+    }
+
+    /// Reserves room for `n` more transactions.
+    pub fn reserve_transactions(&mut self, n: usize) {
+        self.inputs.transactions.reserve(n);
+        self.inputs.tx_id_ends.reserve(n);
+    }
+
+    fn push_transaction(&mut self, t: TransactionRow<'_>, split_start: u32) -> usize {
+        let owner = t.owner.map(|o| self.person_ix(o));
+        let account = t.account.and_then(|a| self.account_ix(a));
         let index = self.inputs.transactions.len();
         self.inputs.transactions.push(Transaction {
             date: t.date,
@@ -410,9 +431,9 @@ impl InputsBuilder {
     }
 
     /// Maps each wanted original id to its transaction, scanning the ids once.
-    fn find_originals(&self) -> HashMap<&str, usize> {
-        let wanted: HashSet<&str> = self.reverses.iter().map(|(_, id)| id.as_str()).collect();
-        let mut found = HashMap::with_capacity(wanted.len());
+    fn find_originals(&self) -> FxHashMap<&str, usize> {
+        let wanted: FxHashSet<&str> = self.reverses.iter().map(|(_, id)| id.as_str()).collect();
+        let mut found = FxHashMap::with_capacity_and_hasher(wanted.len(), Default::default());
         if wanted.is_empty() {
             return found;
         }

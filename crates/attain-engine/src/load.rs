@@ -1,17 +1,17 @@
-//! Reads the inputs of one fiscal year from the store: the small tables whole, the year's
-//! transactions with their splits in pages of about [`PAGE_ROWS`] rows by date range (one query
-//! per page, splits joined in), then the originals of reversals that lie outside the year.
+//! Reads the inputs of one fiscal year from the store: the small tables whole; every split row in
+//! one streamed scan, grouped by transaction id in memory; the year's transactions in one
+//! streamed scan of their table (a sequential read, rows decoded in place, ids interned as they
+//! come); then the originals of reversals that lie outside the year.
 
 use crate::input::{
-    ComponentRow, CurvePoint, InputError, Inputs, InputsBuilder, Tier, TransactionRow,
+    ComponentRow, CurvePoint, InputError, Inputs, InputsBuilder, Split, Tier, TransactionRow,
 };
 use attain_dataset::Progress;
 use attain_domain::vocab::{Method, Metric, Period, Scope, TxKind};
 use attain_domain::{FiscalCalendar, Money, NamedBy, Percent, Ratio};
 use attain_store::{Executor, Row, StoreError, Value};
+use rustc_hash::FxHashMap;
 
-/// Transactions read per query, roughly.
-const PAGE_ROWS: i64 = 50_000;
 /// Ids per `IN (…)` list.
 const IDS_PER_QUERY: usize = 500;
 
@@ -71,39 +71,41 @@ pub fn load(
     year: i32,
     progress: &dyn Progress,
 ) -> Result<Inputs, LoadError> {
-    load_paged(ex, year, PAGE_ROWS, progress)
-}
-
-/// Reads like [`load`], with transactions in pages of about `page_rows` (for tests and tuning).
-pub fn load_paged(
-    ex: &mut impl Executor,
-    year: i32,
-    page_rows: i64,
-    progress: &dyn Progress,
-) -> Result<Inputs, LoadError> {
     let cal = calendar(ex)?;
     let (start, end) = cal.year_bounds(year);
     let mut b = InputsBuilder::new(year, cal);
     let y = Value::from(year);
 
-    for row in ex.query("SELECT territory_id, parent_id FROM territories", &[])? {
-        b.territory(row.text(0)?, row.opt_text(1)?);
-    }
-    for row in ex.query(
+    ex.for_each_row(
+        "SELECT territory_id, parent_id FROM territories",
+        &[],
+        |row| -> Result<(), LoadError> {
+            b.territory(row.text(0)?, row.opt_text(1)?);
+            Ok(())
+        },
+    )?;
+    ex.for_each_row(
         "SELECT person_id, manager_id, territory_id FROM people",
         &[],
-    )? {
-        b.person(row.text(0)?, row.opt_text(1)?, row.opt_text(2)?);
-    }
+        |row| -> Result<(), LoadError> {
+            b.person(row.text(0)?, row.opt_text(1)?, row.opt_text(2)?);
+            Ok(())
+        },
+    )?;
     for row in ex.query(
         "SELECT person_id, manager_id, start_date FROM reporting WHERE start_date <= $1",
         &[end.into()],
     )? {
         b.reporting(row.text(0)?, row.opt_text(1)?, row.date(2)?);
     }
-    for row in ex.query("SELECT account_id, territory_id FROM accounts", &[])? {
-        b.account(row.text(0)?, row.text(1)?);
-    }
+    ex.for_each_row(
+        "SELECT account_id, territory_id FROM accounts",
+        &[],
+        |row| -> Result<(), LoadError> {
+            b.account(row.text(0)?, row.text(1)?);
+            Ok(())
+        },
+    )?;
     for row in ex.query(
         "SELECT account_id, territory_id, start_date FROM alignments WHERE start_date <= $1",
         &[end.into()],
@@ -111,16 +113,25 @@ pub fn load_paged(
         b.alignment(row.text(0)?, row.text(1)?, row.date(2)?);
     }
 
-    load_transactions(ex, &mut b, (start, end), page_rows.max(1), progress)?;
+    load_transactions(ex, &mut b, (start, end), progress)?;
 
-    for row in ex.query(
+    ex.for_each_row(
         "SELECT scope, scope_id, month, metric, amount FROM targets WHERE year = $1",
         std::slice::from_ref(&y),
-    )? {
-        let scope = word(Scope::parse, row.text(0)?, "target scope")?;
-        let metric = word(Metric::parse, row.text(3)?, "metric")?;
-        b.target(scope, row.text(1)?, month(&row, 2)?, metric, row.money(4)?)?;
-    }
+        |row| -> Result<(), LoadError> {
+            let scope = word(Scope::parse, row.text(0)?, "target scope")?;
+            let metric = word(Metric::parse, row.text(3)?, "metric")?;
+            let m = valid_month(row.int(2)?)?;
+            b.target(
+                scope,
+                row.text(1)?,
+                m,
+                metric,
+                Money::from_cents(row.int(4)?),
+            )?;
+            Ok(())
+        },
+    )?;
     load_plans(ex, &mut b)?;
     for row in ex.query(
         "SELECT person_id, plan_id, target_incentive FROM plan_assignments WHERE year = $1",
@@ -154,7 +165,10 @@ pub fn load_paged(
 }
 
 fn month(row: &Row, i: usize) -> Result<u32, LoadError> {
-    let m = row.int(i)?;
+    valid_month(row.int(i)?)
+}
+
+fn valid_month(m: i64) -> Result<u32, LoadError> {
     u32::try_from(m)
         .ok()
         .filter(|m| (1..=12).contains(m))
@@ -205,40 +219,115 @@ const TX_COLUMNS: &str = "SELECT t.transaction_id, t.date, t.kind, t.amount, t.m
      t.owner_id, t.reverses_id, s.person_id, s.percent \
      FROM transactions t LEFT JOIN splits s ON s.transaction_id = t.transaction_id";
 
-/// Reads the year's transactions in date pages, then the originals its reversals name.
+/// Every split row, grouped by transaction id, its people interned.
+struct SplitIndex {
+    /// Transaction id → `rows[start .. start + len]`.
+    by_tx: FxHashMap<Box<str>, (u32, u32)>,
+    rows: Vec<Split>,
+}
+
+impl SplitIndex {
+    /// Reads every split row in one scan of `splits`.
+    fn read(ex: &mut impl Executor, b: &mut InputsBuilder) -> Result<SplitIndex, LoadError> {
+        let mut by_tx: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
+        let mut tagged: Vec<(u32, Split)> = Vec::new();
+        ex.for_each_row(
+            "SELECT transaction_id, person_id, percent FROM splits",
+            &[],
+            |row| -> Result<(), LoadError> {
+                let id = row.text(0)?;
+                let next = by_tx.len() as u32;
+                let group = match by_tx.get(id) {
+                    Some(&(g, _)) => g,
+                    None => {
+                        by_tx.insert(id.into(), (next, 0));
+                        next
+                    }
+                };
+                let split = Split {
+                    person: b.person_ix(row.text(1)?),
+                    percent: Percent::from_units(row.int(2)?),
+                };
+                tagged.push((group, split));
+                Ok(())
+            },
+        )?;
+        // Group the rows by transaction (a stable sort keeps each one's rows in scan order).
+        tagged.sort_by_key(|(g, _)| *g);
+        let mut starts = vec![(0u32, 0u32); by_tx.len()];
+        for (i, (g, _)) in tagged.iter().enumerate() {
+            let slot = &mut starts[*g as usize];
+            if slot.1 == 0 {
+                slot.0 = i as u32;
+            }
+            slot.1 += 1;
+        }
+        for slot in by_tx.values_mut() {
+            *slot = starts[slot.0 as usize];
+        }
+        Ok(SplitIndex {
+            by_tx,
+            rows: tagged.into_iter().map(|(_, s)| s).collect(),
+        })
+    }
+
+    /// Returns the split rows of transaction `id`.
+    fn of(&self, id: &str) -> &[Split] {
+        match self.by_tx.get(id) {
+            Some(&(start, len)) => &self.rows[start as usize..(start + len) as usize],
+            None => &[],
+        }
+    }
+}
+
+/// Reads the year's transactions in one scan of the table, their splits in one scan of
+/// `splits` matched by id in memory, then the originals its reversals name.
 fn load_transactions(
     ex: &mut impl Executor,
     b: &mut InputsBuilder,
     (start, end): (attain_domain::Date, attain_domain::Date),
-    page_rows: i64,
     progress: &dyn Progress,
 ) -> Result<(), LoadError> {
     let total = ex
-        .query_one(
-            "SELECT COUNT(*) FROM transactions WHERE date >= $1 AND date <= $2",
-            &[start.into(), end.into()],
-        )?
-        .int(0)?;
-    let days = (end - start).num_days() + 1;
-    // Pages of whole days holding about PAGE_ROWS transactions on average.
-    let days_per_page = if total == 0 {
-        days
-    } else {
-        (days * page_rows / total).clamp(1, days)
-    };
-    progress.start("transactions", total.max(0) as u64);
+        .query_one("SELECT COUNT(*) FROM transactions", &[])?
+        .int(0)?
+        .max(0) as u64;
+    let splits = SplitIndex::read(ex, b)?;
+    progress.start("transactions", total);
+    b.reserve_transactions(total.min(1 << 26) as usize);
     let mut done = 0u64;
-    let mut from = start;
-    while from <= end {
-        let to = (from + chrono::Duration::days(days_per_page - 1)).min(end);
-        let rows = ex.query(
-            &format!("{TX_COLUMNS} WHERE t.date >= $1 AND t.date <= $2 ORDER BY t.transaction_id, s.person_id"),
-            &[from.into(), to.into()],
-        )?;
-        done += add_transactions(b, &rows)?;
-        progress.set(done);
-        from = to + chrono::Duration::days(1);
-    }
+    ex.for_each_row(
+        "SELECT transaction_id, date, kind, amount, margin, account_id, owner_id, reverses_id \
+         FROM transactions WHERE date >= $1 AND date <= $2",
+        &[start.into(), end.into()],
+        |row| -> Result<(), LoadError> {
+            let id = row.text(0)?;
+            let kind = match row.text(2)? {
+                "booking" => TxKind::Booking,
+                "revenue" => TxKind::Revenue,
+                other => word(TxKind::parse, other, "transaction kind")?,
+            };
+            b.transaction_with_splits(
+                TransactionRow {
+                    id,
+                    date: row.date(1)?,
+                    kind,
+                    amount: Money::from_cents(row.int(3)?),
+                    margin: Money::from_cents(row.opt_int(4)?.unwrap_or(0)),
+                    account: row.opt_text(5)?,
+                    owner: row.opt_text(6)?,
+                    reverses: row.opt_text(7)?,
+                },
+                splits.of(id),
+            );
+            done += 1;
+            if done.is_multiple_of(65_536) {
+                progress.set(done);
+            }
+            Ok(())
+        },
+    )?;
+    drop(splits);
     progress.finish();
 
     // Originals outside the year, and their originals in turn; an id asked for once and not

@@ -1,6 +1,5 @@
 //! Splitting work over every core with scoped threads, and a fast hasher for integer keys.
 
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// Returns how many threads to use.
@@ -35,37 +34,10 @@ pub fn par_ranges<R: Send>(
     })
 }
 
-/// A multiply-rotate hasher (the one rustc uses) for the engine's integer keys: much faster
-/// than SipHash, and the keys are not chosen by an adversary.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u32(&mut self, x: u32) {
-        self.write_u64(u64::from(x));
-    }
-
-    fn write_usize(&mut self, x: usize) {
-        self.write_u64(x as u64);
-    }
-}
-
-/// A `HashMap` with [`FxHasher`].
-pub type FxMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A `HashMap` with rustc's multiply-rotate hasher: much faster than SipHash for the engine's
+/// integer keys, which no adversary chooses. (Its `finish` rotates the product, so keys that
+/// differ only in their high bits, like `person << 32 | segment`, still spread over the table.)
+pub type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 #[cfg(test)]
 mod tests {

@@ -1,57 +1,19 @@
 //! Writes results into the store inside the caller's transaction: the year's previous results
-//! are deleted and the new ones inserted in multi-row statements of [`BATCH`] rows, so a
-//! calculation either replaces the year's results or, rolled back, leaves them as they were.
+//! are deleted and the new ones inserted through the store's bulk door, so a calculation either
+//! replaces the year's results or, rolled back, leaves them as they were.
 
 use crate::results::Results;
 use attain_store::{Executor, StoreError, Tx, Value};
 
-/// Rows per `INSERT`.
-pub const BATCH: usize = 500;
-
-/// Inserts `rows` (each with one value per column) into `table` in statements of [`BATCH`] rows.
+/// Inserts `rows` (each with one value per column) into `table` through the store's bulk
+/// door (prepared single-row inserts on SQLite, `COPY` on PostgreSQL).
 pub fn insert_rows(
     tx: &mut Tx<'_>,
     table: &str,
     columns: &[&str],
     rows: impl Iterator<Item = Vec<Value>>,
 ) -> Result<u64, StoreError> {
-    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    let mut params: Vec<Value> = Vec::with_capacity(BATCH * columns.len());
-    let mut written = 0u64;
-    let mut flush = |tx: &mut Tx<'_>, params: &mut Vec<Value>| -> Result<(), StoreError> {
-        if params.is_empty() {
-            return Ok(());
-        }
-        let n = params.len() / columns.len();
-        let mut sql = String::with_capacity(head.len() + n * columns.len() * 6);
-        sql.push_str(&head);
-        let mut p = 1;
-        for r in 0..n {
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..columns.len() {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('$');
-                sql.push_str(&p.to_string());
-                p += 1;
-            }
-            sql.push(')');
-        }
-        tx.execute(&sql, params)?;
-        written += n as u64;
-        params.clear();
-        Ok(())
-    };
-    for row in rows {
-        debug_assert_eq!(row.len(), columns.len());
-        params.extend(row);
-        if params.len() == BATCH * columns.len() {
-            flush(tx, &mut params)?;
-        }
-    }
-    flush(tx, &mut params)?;
-    Ok(written)
+    tx.insert_many(table, columns, rows)
 }
 
 fn ratio(r: Option<attain_domain::Ratio>) -> Value {
@@ -67,10 +29,22 @@ pub fn write_results(tx: &mut Tx<'_>, results: &Results) -> Result<(), StoreErro
         "result_territories",
         "result_statements",
     ] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE year = $1"),
-            &[year.into()],
-        )?;
+        // A table that holds no other year is emptied whole: SQLite then drops its pages
+        // without visiting every row and index entry.
+        let other_years = tx
+            .query_opt(
+                &format!("SELECT 1 FROM {table} WHERE year <> $1 LIMIT 1"),
+                &[year.into()],
+            )?
+            .is_some();
+        if other_years {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE year = $1"),
+                &[year.into()],
+            )?;
+        } else {
+            tx.execute(&format!("DELETE FROM {table}"), &[])?;
+        }
     }
     insert_rows(
         tx,

@@ -193,6 +193,96 @@ impl Tx<'_> {
     }
 }
 
+/// Appends `v` to a `COPY … FROM STDIN` text-format line.
+fn copy_text(out: &mut Vec<u8>, v: &Value) {
+    use std::io::Write;
+    match v {
+        Value::Null => out.extend_from_slice(b"\\N"),
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
+        Value::Date(d) => {
+            let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        }
+        Value::Time(t) => {
+            out.extend_from_slice(
+                t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+                    .as_bytes(),
+            );
+        }
+        Value::Text(s) => {
+            for &b in s.as_bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// Inserts every row (each with one value per column) into `table`, the fastest way each
+    /// database has: one prepared single-row statement stepped per row on SQLite, `COPY FROM
+    /// STDIN` on PostgreSQL. Unlike [`Tx::insert_rows`] it does not sort out duplicate keys: any
+    /// failure (a duplicate key too) fails the call, and on PostgreSQL the transaction with it
+    /// unless the caller wraps the call in a savepoint. Returns the number of rows written.
+    pub fn insert_many<R: AsRef<[Value]>>(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: impl IntoIterator<Item = R>,
+    ) -> StoreResult<u64> {
+        let mut written = 0u64;
+        match self {
+            Tx::Sqlite(t) => {
+                let slots: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    columns.join(", "),
+                    slots.join(", ")
+                );
+                let mut stmt = t.prepare_cached(&sql)?;
+                for row in rows {
+                    stmt.execute(rusqlite::params_from_iter(row.as_ref().iter()))?;
+                    written += 1;
+                }
+            }
+            Tx::Postgres(t, _) => {
+                use std::io::Write;
+                let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+                let mut writer = t.copy_in(&sql)?;
+                let mut line = Vec::with_capacity(1 << 16);
+                let io = |e: std::io::Error| StoreError::Decode {
+                    column: 0,
+                    message: format!("COPY into {table}: {e}"),
+                };
+                for row in rows {
+                    for (i, v) in row.as_ref().iter().enumerate() {
+                        if i > 0 {
+                            line.push(b'\t');
+                        }
+                        copy_text(&mut line, v);
+                    }
+                    line.push(b'\n');
+                    written += 1;
+                    if line.len() >= 1 << 16 {
+                        writer.write_all(&line).map_err(io)?;
+                        line.clear();
+                    }
+                }
+                writer.write_all(&line).map_err(io)?;
+                writer.finish()?;
+            }
+        }
+        Ok(written)
+    }
+}
+
 /// The secondary indexes of a table, dropped for a bulk load into it and rebuilt afterwards:
 /// building an index once from sorted data is several times faster than growing it row by row.
 #[derive(Debug, Default)]

@@ -7,6 +7,7 @@ mod migrate;
 mod pg;
 mod pool;
 mod sqlite;
+mod stream;
 mod value;
 
 pub mod testing;
@@ -14,6 +15,7 @@ pub mod testing;
 pub use bulk::SuspendedIndexes;
 pub use error::{StoreError, StoreResult};
 pub use pool::{Backend, Conn, Executor, Store, Tx};
+pub use stream::RowRef;
 pub use value::{Row, Value};
 
 /// Builds a parameter list for [`Executor`] calls: `params![a, b]` is `&[Value::from(a), …]`.

@@ -152,6 +152,25 @@ pub fn query(
         .collect()
 }
 
+/// Runs a query and hands each row to `f` as the server sends it, without collecting them.
+pub fn for_each<E: From<StoreError>>(
+    client: &mut impl postgres::GenericClient,
+    cache: &mut StatementCache,
+    sql: &str,
+    params: &[Value],
+    mut f: impl FnMut(crate::RowRef<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let stmt = cache.get(client, sql)?;
+    let mut rows = client
+        .query_raw(&stmt, refs(params))
+        .map_err(StoreError::from)?;
+    while let Some(row) = rows.next().map_err(StoreError::from)? {
+        f(crate::RowRef::postgres(&row))?;
+    }
+    Ok(())
+}
+
 /// Executes a statement and returns the number of rows it changed.
 pub fn execute(
     client: &mut impl postgres::GenericClient,

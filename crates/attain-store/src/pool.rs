@@ -4,6 +4,7 @@
 use crate::error::{StoreError, StoreResult};
 use crate::pg::{self, PgManager};
 use crate::sqlite::{self, SqliteManager};
+use crate::stream::RowRef;
 use crate::value::{Row, Value};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -215,6 +216,18 @@ pub trait Executor {
     /// Runs several statements without parameters.
     fn batch(&mut self, sql: &str) -> StoreResult<()>;
 
+    /// Runs a query and hands each row to `f` as it is read, borrowed, without collecting the
+    /// result: the door for reading millions of rows (on SQLite a stepped prepared statement,
+    /// on PostgreSQL rows as the server sends them). `f` may stop the scan with an error.
+    fn for_each_row<E: From<StoreError>>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnMut(RowRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        Self: Sized;
+
     /// Runs a query and returns its first row, if any.
     fn query_opt(&mut self, sql: &str, params: &[Value]) -> StoreResult<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
@@ -265,6 +278,21 @@ impl Executor for Conn {
         }
         Ok(())
     }
+
+    fn for_each_row<E: From<StoreError>>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnMut(RowRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Conn::Sqlite(c) => sqlite::for_each(c, sql, params, f),
+            Conn::Postgres(c) => {
+                let pg::PgConn { client, cache } = &mut ***c;
+                pg::for_each(client, cache, sql, params, f)
+            }
+        }
+    }
 }
 
 impl Executor for Tx<'_> {
@@ -295,6 +323,18 @@ impl Executor for Tx<'_> {
             Tx::Postgres(t, _) => t.batch_execute(sql)?,
         }
         Ok(())
+    }
+
+    fn for_each_row<E: From<StoreError>>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnMut(RowRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Tx::Sqlite(t) => sqlite::for_each(t, sql, params, f),
+            Tx::Postgres(t, cache) => pg::for_each(t, cache, sql, params, f),
+        }
     }
 }
 

@@ -12,14 +12,16 @@ pub struct SqliteManager {
     pub path: PathBuf,
 }
 
-/// Applies the per-connection settings: WAL, a busy timeout, a larger cache.
+/// Applies the per-connection settings: WAL, a busy timeout, a larger cache, and helper threads
+/// for the sorter (which builds an index after a bulk load).
 pub fn configure(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -65536;",
+         PRAGMA cache_size = -65536;
+         PRAGMA threads = 2;",
     )?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(())
@@ -136,6 +138,25 @@ pub fn query(conn: &rusqlite::Connection, sql: &str, params: &[Value]) -> StoreR
         out.push(decode_row(row, width)?);
     }
     Ok(out)
+}
+
+/// Runs a query and hands each row to `f` as it is stepped, without collecting them.
+pub fn for_each<E: From<StoreError>>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+    mut f: impl FnMut(crate::RowRef<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn
+        .prepare_cached(&rewrite_placeholders(sql))
+        .map_err(StoreError::from)?;
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(StoreError::from)?;
+    while let Some(row) = rows.next().map_err(StoreError::from)? {
+        f(crate::RowRef::sqlite(row))?;
+    }
+    Ok(())
 }
 
 /// Executes a statement and returns the number of rows it changed.
