@@ -135,14 +135,14 @@ CREATE TABLE transactions (
     owner_id TEXT,
     reverses_id TEXT,
     PRIMARY KEY (transaction_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE splits (
     transaction_id TEXT NOT NULL,
     person_id TEXT NOT NULL,
     percent INTEGER NOT NULL,
     PRIMARY KEY (transaction_id, person_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE targets (
     scope TEXT NOT NULL,
