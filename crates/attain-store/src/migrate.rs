@@ -37,6 +37,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_web.sql"),
         postgres: include_str!("../migrations/postgres/0004_web.sql"),
     },
+    // Version 5 is the planning cycle's (another branch); versions need not be contiguous.
+    Migration {
+        version: 6,
+        name: "pay",
+        sqlite: include_str!("../migrations/sqlite/0006_pay.sql"),
+        postgres: include_str!("../migrations/postgres/0006_pay.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.
