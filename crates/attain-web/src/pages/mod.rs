@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod home;
+pub mod pay;
 pub mod people;
 pub mod profile;
 pub mod signin;
@@ -23,7 +24,7 @@ pub struct Chrome {
     pub title: String,
     /// The company's name.
     pub company: String,
-    /// The navigation section: `home`, `pipeline`, `plan`, `admin`, `profile`.
+    /// The navigation section: `home`, `pipeline`, `plan`, `pay`, `admin`, `profile`.
     pub section: &'static str,
     /// The item within the section.
     pub item: &'static str,
