@@ -407,10 +407,8 @@ pub async fn submit_unlock(
 /// Downloads the payroll file of a closed month: what each person is paid, as kept at closing.
 pub async fn export_payroll(
     State(state): State<AppState>,
-    viewer: Viewer,
     Path((year, month)): Path<(i32, u32)>,
 ) -> PageResult {
-    let _ = viewer;
     Ok(state
         .blocking(move |store| -> Result<_, Fail> {
             let month = fiscal_month(month)?;

@@ -7,6 +7,7 @@ use super::{fiscal_month, last_locked, parse_amount, visible_person};
 use crate::audit;
 use crate::error::{Fail, PageResult};
 use crate::fmt::money;
+use crate::pages::users::capitalise;
 use crate::pages::{Chrome, Company, render};
 use crate::{AppState, Viewer};
 use askama::Template;
@@ -484,14 +485,6 @@ pub async fn resolve_inquiry(
             Ok(Redirect::to(&format!("/pay/inquiries/{id}")).into_response())
         })
         .await?)
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// Rejects an inquiry with a reason (sales ops).

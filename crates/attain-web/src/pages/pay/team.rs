@@ -261,7 +261,6 @@ fn month_sheet(store: &Store, q: &TeamQuery) -> Result<Sheet, Fail> {
 /// Downloads the month's payouts as CSV (sales ops).
 pub async fn export_team_csv(
     State(state): State<AppState>,
-    _viewer: Viewer,
     Query(q): Query<TeamQuery>,
 ) -> PageResult {
     Ok(state
@@ -280,7 +279,6 @@ pub async fn export_team_csv(
 /// Downloads the month's payouts as an XLSX workbook (sales ops).
 pub async fn export_team_xlsx(
     State(state): State<AppState>,
-    _viewer: Viewer,
     Query(q): Query<TeamQuery>,
 ) -> PageResult {
     Ok(state
