@@ -36,6 +36,8 @@ pub struct Chrome {
     pub csrf: String,
     /// Whether the Admin section is shown.
     pub is_ops: bool,
+    /// Whether the viewer may see other people (not a rep): team pages are shown.
+    pub sees_others: bool,
 }
 
 impl Chrome {
@@ -56,6 +58,7 @@ impl Chrome {
             role: role_label(viewer.role),
             csrf: viewer.csrf().to_owned(),
             is_ops: viewer.is_sales_ops(),
+            sees_others: viewer.role != attain_domain::vocab::Role::Rep,
         }
     }
 }
