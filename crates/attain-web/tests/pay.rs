@@ -232,6 +232,10 @@ fn a_manager_sees_their_teams_statements_and_payouts() {
                 !team.body.contains("export.csv"),
                 "exports are for sales ops"
             );
+            assert!(
+                team.body.contains("<strong>not accepted</strong>"),
+                "the payout report shows who has not accepted their plan"
+            );
             // The director no longer has r1 below him (the worked example moved m1).
             let dir = app.sign_in("dir@x.test").await;
             let a = app.get("/pay/statements/r1/2026/3", Some(&dir)).await;

@@ -175,6 +175,26 @@ fn standing(accepted: Option<&Vec<(String, String)>>, version: &str) -> Acceptan
     }
 }
 
+/// Returns where each `(person, plan_id, target_incentive)` assignment of `year` stands with
+/// the version of its plan in force, in the same order.
+pub fn standings(
+    ex: &mut impl Executor,
+    year: i32,
+    assigned: &[(String, String, Option<i64>)],
+) -> Result<Vec<Acceptance>, Fail> {
+    let accepted = acceptances(ex, year, None)?;
+    let mut texts: HashMap<&str, String> = HashMap::new();
+    let mut out = Vec::with_capacity(assigned.len());
+    for (person, plan_id, ti) in assigned {
+        if !texts.contains_key(plan_id.as_str()) {
+            texts.insert(plan_id, plan_text(ex, plan_id)?);
+        }
+        let v = version(&texts[plan_id.as_str()], person, year, plan_id, *ti);
+        out.push(standing(accepted.get(person), &v));
+    }
+    Ok(out)
+}
+
 /// A band or point of a component, as the plan document shows it.
 pub struct Rate {
     from: String,
@@ -451,16 +471,13 @@ pub async fn show_acceptance(
                 ),
                 &args,
             )?;
-            let accepted = acceptances(&mut conn, year, None)?;
-            let mut texts: HashMap<String, String> = HashMap::new();
+            let list: Vec<(String, String, Option<i64>)> = assigned
+                .iter()
+                .map(|r| Ok((r.string(0)?, r.string(2)?, r.opt_int(3)?)))
+                .collect::<Result<_, Fail>>()?;
+            let standing = standings(&mut conn, year, &list)?;
             let mut rows = Vec::with_capacity(assigned.len());
-            for r in &assigned {
-                let (person, plan_id) = (r.string(0)?, r.string(2)?);
-                if !texts.contains_key(&plan_id) {
-                    texts.insert(plan_id.clone(), plan_text(&mut conn, &plan_id)?);
-                }
-                let v = version(&texts[&plan_id], &person, year, &plan_id, r.opt_int(3)?);
-                let st = standing(accepted.get(&person), &v);
+            for ((r, (person, plan_id, _)), st) in assigned.iter().zip(list).zip(standing) {
                 rows.push(AcceptanceRow {
                     href: format!("/pay/plan?person={person}&year={year}"),
                     name: r.string(1)?,

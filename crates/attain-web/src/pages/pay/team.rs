@@ -38,6 +38,9 @@ pub struct PayRow {
     calculated: Amount,
     adjustments: Amount,
     total: Amount,
+    /// Where the person stands with their plan (empty without a plan).
+    plan: String,
+    plan_accepted: bool,
 }
 
 /// A month to choose.
@@ -131,9 +134,13 @@ pub async fn show_team(
                         calculated: money(r.money(2)?, cur),
                         adjustments: money(r.money(3)?, cur),
                         total: money(r.money(4)?, cur),
+                        plan: String::new(),
+                        plan_accepted: false,
                     })
                 })
-                .collect::<Result<Vec<_>, Fail>>()?;
+                .collect::<Result<Vec<PayRow>, Fail>>()?;
+            let mut rows = rows;
+            plan_standing(&mut conn, year, &mut rows)?;
             let label = |m: u32| {
                 format!(
                     "{} {}",
@@ -168,6 +175,40 @@ pub async fn show_team(
             })
         })
         .await?)
+}
+
+/// Fills in where each listed person stands with the acceptance of their plan.
+fn plan_standing(ex: &mut impl Executor, year: i32, rows: &mut [PayRow]) -> Result<(), Fail> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut args: Vec<Value> = vec![year.into()];
+    args.extend(rows.iter().map(|r| Value::from(&r.person_id)));
+    let marks: Vec<String> = (2..=args.len()).map(|i| format!("${i}")).collect();
+    let assigned: Vec<(String, String, Option<i64>)> = ex
+        .query(
+            &format!(
+                "SELECT person_id, plan_id, target_incentive FROM plan_assignments
+                 WHERE year = $1 AND person_id IN ({})",
+                marks.join(", ")
+            ),
+            &args,
+        )?
+        .iter()
+        .map(|r| Ok((r.string(0)?, r.string(1)?, r.opt_int(2)?)))
+        .collect::<Result<_, Fail>>()?;
+    let standing = super::plan::standings(ex, year, &assigned)?;
+    for ((person, _, _), st) in assigned.iter().zip(standing) {
+        if let Some(row) = rows.iter_mut().find(|r| &r.person_id == person) {
+            row.plan_accepted = st.is_accepted();
+            row.plan = if st.is_accepted() {
+                "accepted".into()
+            } else {
+                st.label()
+            };
+        }
+    }
+    Ok(())
 }
 
 /// Returns the month's payout lines and manual adjustments of everyone, one row each.
