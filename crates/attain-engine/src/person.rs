@@ -6,10 +6,10 @@
 //! pages use it for the transactions behind a credit and for what-if estimates
 //! ([`crate::explain`]).
 
-use crate::input::{ComponentRow, CurvePoint, Inputs, InputsBuilder, Tier, TransactionRow};
-use crate::load::{LoadError, calendar};
-use attain_domain::vocab::{Method, Metric, Period, TxKind};
-use attain_domain::{Date, Money, Percent, Ratio};
+use crate::input::{ComponentRow, CurvePoint, Inputs, InputsBuilder, Tier};
+use crate::load::{LoadError, TX_COLUMNS, add_transactions, calendar, month, word};
+use attain_domain::vocab::{Method, Metric, Period};
+use attain_domain::{Date, Money, Ratio};
 use attain_store::{Executor, Row, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::RangeInclusive;
@@ -18,22 +18,6 @@ use std::ops::RangeInclusive;
 const IDS_PER_QUERY: usize = 500;
 /// Above this many senders the slice reads every transaction of the dates (a whole company).
 const MAX_SENDERS: usize = 5_000;
-
-fn word<T>(
-    parse: impl Fn(&str) -> Result<T, attain_domain::ParseError>,
-    s: &str,
-    what: &str,
-) -> Result<T, LoadError> {
-    parse(s).map_err(|e| LoadError::Data(format!("stored {what}: {e}")))
-}
-
-fn month_of(row: &Row, i: usize) -> Result<u32, LoadError> {
-    let m = row.int(i)?;
-    u32::try_from(m)
-        .ok()
-        .filter(|m| (1..=12).contains(m))
-        .ok_or(LoadError::Data(format!("stored month {m} is not 1–12")))
-}
 
 /// Returns `$k, $k+1, …` for `n` parameters after `k - 1` others.
 fn marks(from: usize, n: usize) -> String {
@@ -112,7 +96,7 @@ pub fn load_person(
         b.target(
             attain_domain::vocab::Scope::Person,
             person,
-            month_of(&row, 0)?,
+            month(&row, 0)?,
             metric,
             row.money(2)?,
         )?;
@@ -156,7 +140,7 @@ pub fn load_person(
             person,
             row.text(0)?,
             row.text(1)?,
-            month_of(row, 2)?,
+            month(row, 2)?,
             row.money(3)?,
         )?;
     }
@@ -165,7 +149,7 @@ pub fn load_person(
          ORDER BY adjustment_id",
         &[person.into(), y],
     )? {
-        b.adjustment(person, month_of(&row, 0)?, row.money(1)?)?;
+        b.adjustment(person, month(&row, 0)?, row.money(1)?)?;
     }
     Ok(b.build())
 }
@@ -280,42 +264,12 @@ fn add_transactions_by_id(
         let params: Vec<Value> = chunk.iter().map(Value::from).collect();
         let rows = ex.query(
             &format!(
-                "SELECT t.transaction_id, t.date, t.kind, t.amount, t.margin, t.account_id,
-                        t.owner_id, t.reverses_id, s.person_id, s.percent
-                 FROM transactions t LEFT JOIN splits s ON s.transaction_id = t.transaction_id
-                 WHERE t.transaction_id IN ({}) ORDER BY t.transaction_id, s.person_id",
+                "{TX_COLUMNS} WHERE t.transaction_id IN ({}) ORDER BY t.transaction_id, s.person_id",
                 marks(1, chunk.len())
             ),
             &params,
         )?;
-        let mut i = 0;
-        let mut splits: Vec<(&str, Percent)> = Vec::new();
-        while i < rows.len() {
-            let row = &rows[i];
-            let id = row.text(0)?;
-            splits.clear();
-            let mut j = i;
-            while j < rows.len() && rows[j].text(0)? == id {
-                if let Some(p) = rows[j].opt_text(8)? {
-                    splits.push((p, Percent::from_units(rows[j].int(9)?)));
-                }
-                j += 1;
-            }
-            b.transaction(
-                TransactionRow {
-                    id,
-                    date: row.date(1)?,
-                    kind: word(TxKind::parse, row.text(2)?, "transaction kind")?,
-                    amount: row.money(3)?,
-                    margin: Money::from_cents(row.opt_int(4)?.unwrap_or(0)),
-                    account: row.opt_text(5)?,
-                    owner: row.opt_text(6)?,
-                    reverses: row.opt_text(7)?,
-                },
-                &splits,
-            );
-            i = j;
-        }
+        add_transactions(b, &rows)?;
     }
     Ok(())
 }

@@ -207,6 +207,13 @@ struct Inquiry {
     adjustment_id: Option<String>,
 }
 
+impl Inquiry {
+    /// Returns true once resolved or rejected: the thread takes no more messages.
+    fn is_closed(&self) -> bool {
+        matches!(self.status.as_str(), "resolved" | "rejected")
+    }
+}
+
 fn find(ex: &mut impl Executor, viewer: &Viewer, id: i64) -> Result<Inquiry, Fail> {
     let r = ex
         .query_opt(
@@ -277,7 +284,7 @@ fn inquiry_page(
             })
         })
         .collect::<Result<Vec<_>, Fail>>()?;
-    let closed = matches!(inq.status.as_str(), "resolved" | "rejected");
+    let closed = inq.is_closed();
     let last = last_locked(conn, inq.year)?;
     Ok(InquiryPage {
         chrome: Chrome::new(
@@ -365,7 +372,7 @@ pub async fn reply_inquiry(
             if !own && !viewer.is_sales_ops() {
                 return Err(Fail::Forbidden);
             }
-            if matches!(inq.status.as_str(), "resolved" | "rejected") {
+            if inq.is_closed() {
                 return refuse(&mut conn, &viewer, id, "This inquiry is closed.");
             }
             let body = f.body.trim();
@@ -425,7 +432,7 @@ pub async fn resolve_inquiry(
         .blocking(move |store| -> Result<_, Fail> {
             let mut conn = store.conn()?;
             let inq = find(&mut conn, &viewer, id)?;
-            if matches!(inq.status.as_str(), "resolved" | "rejected") {
+            if inq.is_closed() {
                 return refuse(&mut conn, &viewer, id, "This inquiry is closed.");
             }
             let reason = f.body.trim();
@@ -498,7 +505,7 @@ pub async fn reject_inquiry(
         .blocking(move |store| -> Result<_, Fail> {
             let mut conn = store.conn()?;
             let inq = find(&mut conn, &viewer, id)?;
-            if matches!(inq.status.as_str(), "resolved" | "rejected") {
+            if inq.is_closed() {
                 return refuse(&mut conn, &viewer, id, "This inquiry is closed.");
             }
             let reason = f.body.trim();
