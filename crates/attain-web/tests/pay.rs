@@ -93,6 +93,10 @@ fn statement_figures_match_the_engines_results_for_the_worked_example() {
             ] {
                 assert!(march.body.contains(text), "{text}");
             }
+            assert!(
+                !march.body.contains("Prior-period adjustment"),
+                "no closed month, nothing to adjust"
+            );
             let april = app.get("/pay/statements/r1/2026/4", Some(&r1)).await;
             assert!(
                 april

@@ -318,7 +318,7 @@ fn statement_page(
             attainment: attainment(r.opt_int(5)?.map(Ratio::from_micros)),
             tier,
             earned_to_date: money(earned_to_date, cur),
-            prior: prior.map(|a| money(a, cur)),
+            prior: prior.filter(|a| *a != Money::ZERO).map(|a| money(a, cur)),
             prior_note,
             payout: money(r.money(8)?, cur),
             locked,
