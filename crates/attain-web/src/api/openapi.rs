@@ -184,7 +184,7 @@ fn schemas() -> J {
         "InquiryList": {"type": "object", "required": ["inquiries"], "properties": {"inquiries": {"type": "array", "items": {
             "type": "object", "properties": {
                 "inquiry_id": int, "person_id": id, "year": int, "month": int,
-                "line": {"type": "string", "description": "plan_id/component, adjustment:ID or total"},
+                "line": {"type": "string", "description": "plan_id/component or adjustment:ID"},
                 "status": {"type": "string", "enum": ["open", "answered", "resolved", "rejected"]},
                 "raised_by": id, "raised_at": {"type": "string", "format": "date-time"}, "adjustment_id": opt_id,
                 "messages": {"type": "array", "items": {"type": "object", "properties": {

@@ -114,7 +114,7 @@ pub struct RaiseForm {
     /// The statement's fiscal year and month.
     pub year: i32,
     pub month: u32,
-    /// The line asked about: `plan/component`, `adjustment:ID`, or `total`.
+    /// The line asked about: `plan_id/component` or `adjustment:ID`.
     #[serde(default)]
     pub line: String,
     /// The question.
