@@ -5,17 +5,21 @@
 //! The calculation itself ([`calc`], [`credit`], [`earn`]) is pure: [`Inputs`] in, [`Results`]
 //! out, no SQL. [`load`] reads a year's inputs from the store, [`write`] stores results, and
 //! [`ops`] runs `calc`, `lock` and `unlock` as transactions; [`export`] writes the results files.
+//! [`person`] reads one person's slice of a year, and [`explain`] shows what their figures are
+//! made of: the transactions behind a credit, the band reached, a what-if deal.
 
 pub mod actuals;
 pub mod calc;
 pub mod credit;
 pub mod earn;
 pub mod exact;
+pub mod explain;
 pub mod export;
 pub mod input;
 pub mod load;
 pub mod ops;
 pub mod parallel;
+pub mod person;
 pub mod results;
 pub mod write;
 

@@ -32,7 +32,8 @@ impl From<InputError> for LoadError {
     }
 }
 
-fn word<T>(
+/// Parses a stored word of the dataset's vocabularies, or says which one was not understood.
+pub(crate) fn word<T>(
     parse: impl Fn(&str) -> Result<T, attain_domain::ParseError>,
     s: &str,
     what: &str,
@@ -164,7 +165,8 @@ pub fn load(
     Ok(b.build())
 }
 
-fn month(row: &Row, i: usize) -> Result<u32, LoadError> {
+/// Returns column `i` as a fiscal month 1–12.
+pub(crate) fn month(row: &Row, i: usize) -> Result<u32, LoadError> {
     valid_month(row.int(i)?)
 }
 
@@ -215,7 +217,8 @@ fn load_plans(ex: &mut impl Executor, b: &mut InputsBuilder) -> Result<(), LoadE
     Ok(())
 }
 
-const TX_COLUMNS: &str = "SELECT t.transaction_id, t.date, t.kind, t.amount, t.margin, t.account_id, \
+/// The columns of a transaction with its split rows joined (one row per split, or one without).
+pub(crate) const TX_COLUMNS: &str = "SELECT t.transaction_id, t.date, t.kind, t.amount, t.margin, t.account_id, \
      t.owner_id, t.reverses_id, s.person_id, s.percent \
      FROM transactions t LEFT JOIN splits s ON s.transaction_id = t.transaction_id";
 
@@ -359,7 +362,7 @@ fn load_transactions(
 }
 
 /// Adds transactions from rows grouped by transaction (one row per split, or one without).
-fn add_transactions(b: &mut InputsBuilder, rows: &[Row]) -> Result<u64, LoadError> {
+pub(crate) fn add_transactions(b: &mut InputsBuilder, rows: &[Row]) -> Result<u64, LoadError> {
     let mut count = 0;
     let mut i = 0;
     let mut splits: Vec<(&str, Percent)> = Vec::new();

@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_plan_versions.sql"),
         postgres: include_str!("../migrations/postgres/0005_plan_versions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "pay",
+        sqlite: include_str!("../migrations/sqlite/0006_pay.sql"),
+        postgres: include_str!("../migrations/postgres/0006_pay.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

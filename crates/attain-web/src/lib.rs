@@ -14,6 +14,7 @@ pub mod error;
 pub mod fmt;
 pub mod pages;
 pub mod routes;
+pub mod sheet;
 pub mod viewer;
 
 use attain_store::Store;

@@ -49,6 +49,10 @@ const SIGNED_IN_PAGE: [u16; 6] = [303, 200, 200, 200, 200, 200];
 /// API: anonymous callers get 401.
 const SIGNED_IN_API: [u16; 6] = [401, 200, 200, 200, 200, 200];
 const PUBLIC: [u16; 6] = [200; 6];
+/// Sales ops pages: others get 403.
+const SALES_OPS_PAGE: [u16; 6] = [303, 403, 403, 403, 403, 200];
+/// A form the matrix's fields do not fill: 422 once past the access rule.
+const FORM_422: [u16; 6] = [303, 422, 422, 422, 422, 422];
 
 fn cases() -> Vec<Case> {
     vec![
@@ -108,6 +112,81 @@ fn cases() -> Vec<Case> {
             "/admin/users/999999",
             [303, 403, 403, 403, 403, 422],
         ),
+        case("GET", "/pay/plan", "/pay/plan", SIGNED_IN_PAGE),
+        // The matrix's form has no year: refused as unreadable (422) for everyone signed in.
+        case("POST", "/pay/plan/accept", "/pay/plan/accept", FORM_422),
+        case("GET", "/pay/acceptance", "/pay/acceptance", SIGNED_IN_PAGE),
+        case("GET", "/pay/statements", "/pay/statements", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/pay/statements/{person_id}/{year}/{month}",
+            "/pay/statements/r1/2026/1",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pay/statements/{person_id}/{year}/{month}/credits",
+            "/pay/statements/r1/2026/1/credits",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pay/credits/{person_id}/{year}/{month}/{metric}",
+            "/pay/credits/r1/2026/1/bookings",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pay/whatif/{person_id}",
+            "/pay/whatif/r1?year=2026&month=2&amount=1000",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pay/team",
+            "/pay/team?year=2026&month=1",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pay/team/export.csv",
+            "/pay/team/export.csv?year=2026&month=1",
+            SALES_OPS_PAGE,
+        ),
+        case(
+            "GET",
+            "/pay/team/export.xlsx",
+            "/pay/team/export.xlsx?year=2026&month=1",
+            SALES_OPS_PAGE,
+        ),
+        case("GET", "/pay/inquiries", "/pay/inquiries", SIGNED_IN_PAGE),
+        // The matrix's form names no statement: refused as unreadable (422).
+        case("POST", "/pay/inquiries", "/pay/inquiries", FORM_422),
+        // No such inquiry: 404 for everyone who may look, 403 for those who may not act.
+        case(
+            "GET",
+            "/pay/inquiries/{inquiry_id}",
+            "/pay/inquiries/999999",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/pay/inquiries/{inquiry_id}/replies",
+            "/pay/inquiries/999999/replies",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/pay/inquiries/{inquiry_id}/resolve",
+            "/pay/inquiries/999999/resolve",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "POST",
+            "/pay/inquiries/{inquiry_id}/reject",
+            "/pay/inquiries/999999/reject",
+            [303, 403, 403, 403, 403, 404],
+        ),
         case("GET", "/api/v1/me", "/api/v1/me", SIGNED_IN_API),
         case("GET", "/api/v1/people", "/api/v1/people", SIGNED_IN_API),
         case(
@@ -136,6 +215,18 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "GET",
+            "/api/v1/people/{person_id}/whatif",
+            "/api/v1/people/r1/whatif?year=2026&month=2&amount=1000",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/inquiries",
+            "/api/v1/inquiries",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
             "/api/v1/territories/{territory_id}/results",
             "/api/v1/territories/east1/results?year=2026",
             SIGNED_IN_API,
@@ -152,6 +243,41 @@ fn cases() -> Vec<Case> {
             "/api/v1/openapi.json",
             "/api/v1/openapi.json",
             PUBLIC,
+        ),
+        case("GET", "/pay/close", "/pay/close?year=2026", SALES_OPS_PAGE),
+        // Sales ops: calculated (the test's results are replaced: these come after every route
+        // that reads them), sent back to the close page.
+        case(
+            "POST",
+            "/pay/close/{year}/calculate",
+            "/pay/close/2026/calculate",
+            [303, 403, 403, 403, 403, 303],
+        ),
+        case(
+            "GET",
+            "/pay/close/{year}/{month}",
+            "/pay/close/2026/1",
+            SALES_OPS_PAGE,
+        ),
+        // No run_id in the matrix's form (422); no reason to reopen (422).
+        case(
+            "POST",
+            "/pay/close/{year}/{month}/lock",
+            "/pay/close/2026/1/lock",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        case(
+            "POST",
+            "/pay/close/{year}/{month}/unlock",
+            "/pay/close/2026/1/unlock",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        // Month 1 is not closed: no payroll file (404).
+        case(
+            "GET",
+            "/pay/close/{year}/{month}/payroll.csv",
+            "/pay/close/2026/1/payroll.csv",
+            [303, 403, 403, 403, 403, 404],
         ),
         // Last, as it ends the session: anonymous visitors are sent to sign in, others signed out.
         case("POST", "/signout", "/signout", [303; 6]),

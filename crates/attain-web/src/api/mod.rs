@@ -266,7 +266,45 @@ pub async fn get_statement(
                 params![&person_id, year, month],
             )?;
             let payouts: Vec<J> = lines.iter().map(payout_row).collect::<StoreResult<_>>()?;
-            Ok(json!({ "statement": statement, "payouts": payouts }))
+            let adjustments = conn
+                .query(
+                    "SELECT adjustment_id, amount, reason FROM adjustments
+                     WHERE person_id = $1 AND year = $2 AND month = $3 AND amount <> 0
+                     ORDER BY adjustment_id",
+                    params![&person_id, year, month],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(object(vec![
+                        ("adjustment_id", text(r, 0)?),
+                        ("amount", money(r, 1)?),
+                        ("reason", text(r, 2)?),
+                    ]))
+                })
+                .collect::<StoreResult<Vec<J>>>()?;
+            let closed = conn
+                .query_opt(
+                    "SELECT calculated, adjustments, total, closed_at, closed_by FROM closed_statements
+                     WHERE person_id = $1 AND year = $2 AND month = $3",
+                    params![&person_id, year, month],
+                )?
+                .map(|r| -> StoreResult<J> {
+                    Ok(object(vec![
+                        ("calculated", money(&r, 0)?),
+                        ("adjustments", money(&r, 1)?),
+                        ("total", money(&r, 2)?),
+                        ("closed_at", J::String(r.time(3)?.to_rfc3339())),
+                        ("closed_by", text(&r, 4)?),
+                    ]))
+                })
+                .transpose()?
+                .unwrap_or(J::Null);
+            Ok(json!({
+                "statement": statement,
+                "payouts": payouts,
+                "adjustments": adjustments,
+                "closed": closed,
+            }))
         })
         .await?;
     Ok(Json(body))
@@ -345,4 +383,147 @@ pub async fn create_import(
         )
             .into_response(),
     })
+}
+
+/// The what-if query: a deal of `amount` in fiscal `month` for `metric`.
+#[derive(Debug, serde::Deserialize)]
+pub struct WhatIfQuery {
+    /// The fiscal year (default: the current one).
+    pub year: Option<i32>,
+    /// The fiscal month of the deal.
+    pub month: u32,
+    /// The deal's amount (`25000.00`).
+    pub amount: String,
+    /// `bookings`, `revenue` or `margin` (default: the plan's first component's metric).
+    pub metric: Option<String>,
+}
+
+/// Estimates what a hypothetical deal changes in a person's pay; nothing is written.
+pub async fn get_whatif(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(person_id): Path<String>,
+    Query(q): Query<WhatIfQuery>,
+) -> ApiResult<Json<J>> {
+    use attain_domain::vocab::Metric;
+    use attain_engine::explain::{Deal, what_if};
+    let body = state
+        .blocking(move |store| -> Result<J, ApiError> {
+            let mut conn = store.conn()?;
+            visible_person(&mut conn, &viewer, &person_id)?;
+            let year = year_or_current(&mut conn, q.year)?;
+            if !(1..=12).contains(&q.month) {
+                return Err(Fail::BadRequest("month is a fiscal month, 1–12".into()).into());
+            }
+            let amount = Money::parse(q.amount.trim())
+                .map_err(|e| Fail::BadRequest(format!("amount: {e}")))?;
+            let metric = match &q.metric {
+                Some(m) => {
+                    Metric::parse(m).map_err(|e| Fail::BadRequest(format!("metric: {e}")))?
+                }
+                None => crate::pages::pay::whatif::plan_metrics(&mut conn, &person_id, year)?
+                    .first()
+                    .copied()
+                    .unwrap_or(Metric::Bookings),
+            };
+            let inputs = attain_engine::person::load_person(&mut conn, year, &person_id, 1..=12)
+                .map_err(crate::pages::pay::load_fail)?;
+            let deal = Deal {
+                month: q.month,
+                metric,
+                amount,
+            };
+            let w = what_if(&inputs, &person_id, &deal)
+                .map_err(|e| Fail::BadRequest(format!("the estimate cannot be computed: {e}")))?;
+            let ratio = |r: Option<Ratio>| r.map_or(J::Null, |r| J::String(r.fixed6()));
+            let components: Vec<J> = w
+                .today
+                .iter()
+                .zip(&w.with_deal)
+                .filter(|(t, _)| t.month == q.month)
+                .map(|(t, d)| {
+                    json!({
+                        "plan_id": t.plan_id,
+                        "component": t.component_id,
+                        "month": t.month,
+                        "attainment_today": ratio(t.attainment),
+                        "attainment_with_deal": ratio(d.attainment),
+                        "earned_to_date_today": t.earned_to_date.to_string(),
+                        "earned_to_date_with_deal": d.earned_to_date.to_string(),
+                        "payout_today": t.payout.to_string(),
+                        "payout_with_deal": d.payout.to_string(),
+                        "difference": (d.payout - t.payout).to_string(),
+                    })
+                })
+                .collect();
+            let total = |rows: &[attain_engine::StatementRow]| -> Money {
+                rows.iter().map(|s| s.total).sum()
+            };
+            let (yt, yw) = (total(&w.statements_today), total(&w.statements_with_deal));
+            Ok(json!({
+                "person_id": person_id,
+                "year": year,
+                "deal": {"month": q.month, "metric": metric.as_str(), "amount": amount.to_string()},
+                "components": components,
+                "year_total_today": yt.to_string(),
+                "year_total_with_deal": yw.to_string(),
+                "year_difference": (yw - yt).to_string(),
+            }))
+        })
+        .await?;
+    Ok(Json(body))
+}
+
+/// Lists the inquiries on the statements of the people the caller may see, with their threads.
+pub async fn list_inquiries(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<J>> {
+    let inquiries = state
+        .blocking(move |store| -> Result<Vec<J>, ApiError> {
+            let mut conn = store.conn()?;
+            let mut args = Vec::new();
+            let scope = viewer.people().sql("person_id", &mut args);
+            let rows = conn.query(
+                &format!(
+                    "SELECT inquiry_id, person_id, year, month, line, status, raised_by, raised_at,
+                            adjustment_id
+                     FROM inquiries WHERE {scope} ORDER BY inquiry_id"
+                ),
+                &args,
+            )?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id = r.int(0)?;
+                let messages = conn
+                    .query(
+                        "SELECT at, author, kind, body, amount FROM inquiry_messages
+                         WHERE inquiry_id = $1 ORDER BY message_id",
+                        params![id],
+                    )?
+                    .iter()
+                    .map(|m| {
+                        Ok(object(vec![
+                            ("at", J::String(m.time(0)?.to_rfc3339())),
+                            ("author", text(m, 1)?),
+                            ("kind", text(m, 2)?),
+                            ("body", text(m, 3)?),
+                            ("amount", opt_money(m, 4)?),
+                        ]))
+                    })
+                    .collect::<StoreResult<Vec<J>>>()?;
+                out.push(object(vec![
+                    ("inquiry_id", J::from(id)),
+                    ("person_id", text(r, 1)?),
+                    ("year", J::from(r.int(2)?)),
+                    ("month", J::from(r.int(3)?)),
+                    ("line", text(r, 4)?),
+                    ("status", text(r, 5)?),
+                    ("raised_by", text(r, 6)?),
+                    ("raised_at", J::String(r.time(7)?.to_rfc3339())),
+                    ("adjustment_id", text(r, 8)?),
+                    ("messages", J::Array(messages)),
+                ]));
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(json!({ "inquiries": inquiries })))
 }

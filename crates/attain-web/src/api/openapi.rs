@@ -65,6 +65,29 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ),
             ],
         ),
+        "/api/v1/people/{person_id}/whatif" => (
+            vec![
+                person(),
+                year_param(),
+                json!({"name": "month", "in": "query", "required": true,
+                       "description": "The fiscal month of the deal, 1–12", "schema": {"type": "integer"}}),
+                json!({"name": "amount", "in": "query", "required": true,
+                       "description": "The deal's amount, a decimal with at most two fractional digits",
+                       "schema": {"type": "string", "examples": ["25000.00"]}}),
+                json!({"name": "metric", "in": "query", "required": false,
+                       "description": "The metric the deal counts for (default: the plan's first component's)",
+                       "schema": {"type": "string", "enum": ["bookings", "revenue", "margin"]}}),
+            ],
+            vec![
+                ("200", ok("WhatIf")),
+                (
+                    "400",
+                    error("A month, amount or metric that does not parse"),
+                ),
+                ("404", error("Missing, or not visible")),
+            ],
+        ),
+        "/api/v1/inquiries" => (vec![], vec![("200", ok("InquiryList"))]),
         "/api/v1/territories/{territory_id}/results" => (
             vec![
                 path_param("territory_id", "string", "A territory's id"),
@@ -107,7 +130,7 @@ fn schemas() -> J {
     let opt_id = json!({"type": ["string", "null"]});
     let int = json!({"type": "integer"});
     let list = |key: &str, item: &str| json!({"type": "object", "required": [key], "properties": {key: {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}}});
-    json!({
+    let mut main = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
             "required": ["code", "message"],
             "properties": {"code": {"type": "string", "examples": ["not_found"]}, "message": {"type": "string"}}}}},
@@ -129,10 +152,16 @@ fn schemas() -> J {
             "period_credit": money, "period_target": money, "attainment": ratio, "earned_to_date": money,
             "adjustment": {"type": ["string", "null"]}, "payout": money, "locked": {"type": "boolean"}}},
         "PayoutList": list("payouts", "Payout"),
-        "Statement": {"type": "object", "required": ["statement", "payouts"], "properties": {
+        "Statement": {"type": "object", "required": ["statement", "payouts", "adjustments", "closed"], "properties": {
             "statement": {"type": "object", "description": "The statements.csv row", "properties": {
                 "person_id": id, "year": int, "month": int, "calculated": money, "adjustments": money, "total": money}},
-            "payouts": {"type": "array", "items": {"$ref": "#/components/schemas/Payout"}}}},
+            "payouts": {"type": "array", "description": "The month's payout lines (payouts.csv rows)",
+                        "items": {"$ref": "#/components/schemas/Payout"}},
+            "adjustments": {"type": "array", "description": "The month's manual adjustments with their reasons",
+                            "items": {"type": "object", "properties": {"adjustment_id": id, "amount": money, "reason": id}}},
+            "closed": {"type": ["object", "null"], "description": "The statement as kept when its month was closed; null while the month is open",
+                       "properties": {"calculated": money, "adjustments": money, "total": money,
+                                      "closed_at": {"type": "string", "format": "date-time"}, "closed_by": id}}}},
         "TerritoryResult": {"type": "object", "description": "A territory_results.csv row", "properties": {
             "territory_id": id, "year": int, "month": int, "metric": id, "actual": money, "target": money,
             "attainment": ratio}},
@@ -141,7 +170,32 @@ fn schemas() -> J {
             "type": "object", "properties": {"file": id, "inserted": int, "updated": int, "unchanged": int}}}}},
         "ImportErrors": {"type": "object", "required": ["errors"], "properties": {"errors": {"type": "array",
             "items": {"type": "string", "examples": ["transactions.csv:12: amount: '12,5' is not an amount of money"]}}}},
-    })
+    });
+    // Pay's schemas, in a second literal (one is too deep for the json! macro).
+    let pay = json!({
+        "WhatIf": {"type": "object", "description": "A hypothetical deal's effect; nothing is saved", "properties": {
+            "person_id": id, "year": int,
+            "deal": {"type": "object", "properties": {"month": int, "metric": id, "amount": money}},
+            "components": {"type": "array", "items": {"type": "object", "properties": {
+                "plan_id": id, "component": id, "month": int, "attainment_today": ratio, "attainment_with_deal": ratio,
+                "earned_to_date_today": money, "earned_to_date_with_deal": money,
+                "payout_today": money, "payout_with_deal": money, "difference": money}}},
+            "year_total_today": money, "year_total_with_deal": money, "year_difference": money}},
+        "InquiryList": {"type": "object", "required": ["inquiries"], "properties": {"inquiries": {"type": "array", "items": {
+            "type": "object", "properties": {
+                "inquiry_id": int, "person_id": id, "year": int, "month": int,
+                "line": {"type": "string", "description": "plan_id/component or adjustment:ID"},
+                "status": {"type": "string", "enum": ["open", "answered", "resolved", "rejected"]},
+                "raised_by": id, "raised_at": {"type": "string", "format": "date-time"}, "adjustment_id": opt_id,
+                "messages": {"type": "array", "items": {"type": "object", "properties": {
+                    "at": {"type": "string", "format": "date-time"}, "author": id,
+                    "kind": {"type": "string", "enum": ["question", "answer", "resolution", "rejection"]},
+                    "body": id, "amount": {"type": ["string", "null"]}}}}}}}}}
+    });
+    if let (Some(all), J::Object(more)) = (main.as_object_mut(), pay) {
+        all.extend(more);
+    }
+    main
 }
 
 /// Returns the OpenAPI document of every `/api/v1` route.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod home;
+pub mod pay;
 pub mod people;
 pub mod profile;
 pub mod signin;
@@ -23,7 +24,7 @@ pub struct Chrome {
     pub title: String,
     /// The company's name.
     pub company: String,
-    /// The navigation section: `home`, `pipeline`, `plan`, `admin`, `profile`.
+    /// The navigation section: `home`, `pipeline`, `plan`, `pay`, `admin`, `profile`.
     pub section: &'static str,
     /// The item within the section.
     pub item: &'static str,
@@ -35,6 +36,8 @@ pub struct Chrome {
     pub csrf: String,
     /// Whether the Admin section is shown.
     pub is_ops: bool,
+    /// Whether the viewer may see other people (not a rep): team pages are shown.
+    pub sees_others: bool,
 }
 
 impl Chrome {
@@ -55,6 +58,7 @@ impl Chrome {
             role: role_label(viewer.role),
             csrf: viewer.csrf().to_owned(),
             is_ops: viewer.is_sales_ops(),
+            sees_others: viewer.role != attain_domain::vocab::Role::Rep,
         }
     }
 }

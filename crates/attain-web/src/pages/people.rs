@@ -113,6 +113,7 @@ pub async fn list_people(
 
 /// A person's statement of one month.
 pub struct StatementRow {
+    href: String,
     month: String,
     calculated: Amount,
     adjustments: Amount,
@@ -234,8 +235,10 @@ fn person_page(
         )?
         .iter()
         .map(|r| {
+            let m = u32::try_from(r.int(0)?).unwrap_or(1);
             Ok(StatementRow {
-                month: company.month_label(year, u32::try_from(r.int(0)?).unwrap_or(1)),
+                href: format!("/pay/statements/{id}/{year}/{m}"),
+                month: company.month_label(year, m),
                 calculated: money(r.money(1)?, cur),
                 adjustments: money(r.money(2)?, cur),
                 total: money(r.money(3)?, cur),

@@ -147,7 +147,8 @@ pub async fn create_user(
         .await?)
 }
 
-fn capitalise(s: &str) -> String {
+/// Returns the text with its first letter in upper case (an error message as a sentence).
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

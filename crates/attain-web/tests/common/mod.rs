@@ -185,6 +185,56 @@ impl TestApp {
             .collect()
     }
 
+    /// Returns one app per backend with the test company and, over it, the worked example of
+    /// the spec (r1 reports to m1, who reports to nobody; plan `std` for r1 in 2026).
+    pub fn worked() -> Vec<TestApp> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../attain-engine/tests/worked");
+        let apps = TestApp::all();
+        for app in &apps {
+            let source = Source::from_dir(&dir).unwrap();
+            attain_dataset::import(&app.db, &source, "test", &NoProgress).unwrap();
+        }
+        apps
+    }
+
+    /// Imports dataset files given as `(name, content)`.
+    pub fn import(&self, files: &[(&str, &str)]) {
+        let source = Source::from_memory(
+            files
+                .iter()
+                .map(|(n, c)| ((*n).to_owned(), c.as_bytes().to_vec()))
+                .collect(),
+        );
+        self.with_db(|s| attain_dataset::import(s, &source, "test", &NoProgress).unwrap());
+    }
+
+    /// Posts a form as a signed-in browser, with its CSRF token.
+    pub async fn post(&self, uri: &str, who: &Browser, fields: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", who.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(uri, &who.cookie, &all).await
+    }
+
+    /// Returns the bytes of an answer (for downloads).
+    pub async fn get_bytes(&self, uri: &str, who: &Browser) -> (StatusCode, Vec<u8>) {
+        let req = Request::get(uri)
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        (
+            status,
+            resp.into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Answer {
         let resp = self.app.clone().oneshot(req).await.unwrap();
         let status = resp.status();
