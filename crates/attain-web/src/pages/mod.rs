@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod home;
+pub mod objectives;
 pub mod people;
+pub mod plan;
 pub mod profile;
 pub mod signin;
 pub mod territories;
