@@ -80,6 +80,25 @@ fn cases() -> Vec<Case> {
         case("GET", "/plan/variance", "/plan/variance", SIGNED_IN_PAGE),
         case(
             "GET",
+            "/plan/adjustments",
+            "/plan/adjustments",
+            SIGNED_IN_PAGE,
+        ),
+        // The matrix's form names no person: those who may propose get the form back (422).
+        case(
+            "POST",
+            "/plan/adjustments",
+            "/plan/adjustments",
+            [303, 403, 422, 422, 403, 422],
+        ),
+        case(
+            "POST",
+            "/plan/adjustments/{adjustment_id}",
+            "/plan/adjustments/999999",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "GET",
             "/plan/allocation",
             "/plan/allocation",
             [303, 403, 403, 403, 403, 200],

@@ -2,6 +2,7 @@
 //! [`Viewer`], read through the store inside `spawn_blocking`, and render an askama template.
 
 pub mod accounts;
+pub mod adjustments;
 pub mod admin;
 pub mod home;
 pub mod objectives;
