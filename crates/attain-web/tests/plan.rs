@@ -66,43 +66,77 @@ fn a_preview_shows_the_allocation_and_writes_nothing() {
 #[test]
 fn the_page_saves_the_same_targets_as_the_command_for_the_same_parameters() {
     for app in TestApp::all() {
+        // A hire in July, so ramp and hire gaps are part of the comparison.
+        app.exec(
+            "UPDATE people SET hire_date = '2026-07-01' WHERE person_id = 'r2'",
+            &[],
+        );
         app.run(async {
             let ops = app.sign_in("ops@x.test").await;
+            let season = "5,5,5,5,10,10,10,10,10,10,10,10";
+            let fields = [
+                ("csrf", ops.csrf.as_str()),
+                ("action", "save"),
+                ("year", "2026"),
+                ("metric", "revenue"),
+                ("total", "120000"),
+                ("basis", "potential"),
+                ("overassign", "12.5"),
+                ("unit", "10"),
+                ("seasonality", season),
+                ("ramp", "50,75"),
+            ];
             let a = app
-                .post_form("/plan/allocation", &ops.cookie, &form(&ops, "save"))
+                .post_form("/plan/allocation", &ops.cookie, &fields)
                 .await;
             assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-            assert_eq!(a.location(), "/plan/versions/2026/bookings/1");
+            assert_eq!(a.location(), "/plan/versions/2026/revenue/1");
 
             // What `attain plan allocate` runs with the same options.
             app.with_db(|s| {
                 let text = attain_planning::ParamsText {
                     year: "2026",
-                    metric: "bookings",
+                    metric: "revenue",
                     total: "120000",
-                    basis: Some("equal"),
-                    overassign: Some("10"),
-                    ..Default::default()
+                    basis: Some("potential"),
+                    overassign: Some("12.5"),
+                    unit: Some("10"),
+                    seasonality: Some(season),
+                    ramp: Some("50,75"),
                 };
                 let params = attain_planning::Params::parse(&text).unwrap();
                 let done =
                     attain_planning::run_allocate(s, &params, false, "cli", &NoProgress).unwrap();
                 assert_eq!(done.version.version, 2);
-                let page = attain_planning::version_rows(s, 2026, Metric::Bookings, 1).unwrap();
-                let command = attain_planning::version_rows(s, 2026, Metric::Bookings, 2).unwrap();
+                assert_ne!(
+                    done.allocation.summary().ramp_gap,
+                    attain_domain::Money::ZERO
+                );
+                let page = attain_planning::version_rows(s, 2026, Metric::Revenue, 1).unwrap();
+                let command = attain_planning::version_rows(s, 2026, Metric::Revenue, 2).unwrap();
                 assert!(!page.is_empty());
+                assert_eq!(page, command);
+                let page = attain_planning::version_people(s, 2026, Metric::Revenue, 1).unwrap();
+                let command = attain_planning::version_people(s, 2026, Metric::Revenue, 2).unwrap();
                 assert_eq!(page, command);
             });
 
-            let page = app.get("/plan/versions/2026/bookings/1", Some(&ops)).await;
+            let page = app.get("/plan/versions/2026/revenue/1", Some(&ops)).await;
             assert_eq!(page.status, StatusCode::OK);
             assert!(page.body.contains("draft"));
-            assert!(page.body.contains("$16,500.00"));
+            assert!(
+                page.body
+                    .contains("basis potential, over-assignment 12.5 %"),
+                "{}",
+                page.body
+            );
+            assert!(page.body.contains("ramp 50,75"));
             let list = app
-                .get("/plan/allocation?year=2026&metric=bookings", Some(&ops))
+                .get("/plan/allocation?year=2026&metric=revenue", Some(&ops))
                 .await;
-            assert!(list.body.contains("/plan/versions/2026/bookings/2"));
+            assert!(list.body.contains("/plan/versions/2026/revenue/2"));
             assert!(list.body.contains("ops@x.test"), "the creator");
+            assert!(list.body.contains("cli"), "the command's creator");
         });
     }
 }
