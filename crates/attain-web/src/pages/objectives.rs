@@ -6,7 +6,7 @@
 //! Objectives are the `targets` rows (the approved plan), actuals `result_credits.credited` or
 //! `result_territories.actual`. Attainment is [`ratio_of`], the engine's RHE6, everywhere.
 
-use super::{Chrome, Company, render};
+use super::{Chrome, Company, Pager, render};
 use crate::error::{Fail, PageResult};
 use crate::fmt::{Amount, Currency, attainment, money, ratio_of};
 use crate::{AppState, Viewer};
@@ -313,6 +313,7 @@ struct VariancePage {
     sort: String,
     desc: bool,
     rows: Vec<VarianceRow>,
+    pager: Pager,
     csv: String,
     metrics: [&'static str; 3],
     levels: [&'static str; 4],
@@ -337,7 +338,12 @@ pub struct VarianceQuery {
     /// `csv` to download.
     #[serde(default)]
     format: String,
+    /// The page, from 1.
+    page: Option<i64>,
 }
+
+/// Rows of the variance report a page.
+const PER_PAGE: i64 = 50;
 
 fn sort_key(r: &VarianceRow, sort: &str) -> (i128, String) {
     let Some((m, what)) = sort.split_once('_') else {
@@ -453,19 +459,32 @@ pub async fn show_variance(
                 )
                     .into_response());
             }
+            let link = |extra: Vec<(&str, String)>| {
+                let mut pairs = vec![
+                    ("year", year.to_string()),
+                    ("through", through.to_string()),
+                    ("level", q.level.clone()),
+                    ("sort", q.sort.clone()),
+                    ("dir", q.dir.clone()),
+                ];
+                pairs.extend(extra);
+                format!("/plan/variance{}", super::query_string(&pairs))
+            };
+            let pager = Pager::new(rows.len() as i64, q.page.unwrap_or(1), PER_PAGE, |p| {
+                link(vec![("page", p.to_string())])
+            });
+            let first = usize::try_from(pager.offset(PER_PAGE)).unwrap_or(0);
+            let mut rows: Vec<VarianceRow> = rows
+                .into_iter()
+                .skip(first)
+                .take(PER_PAGE as usize)
+                .collect();
             for r in &mut rows {
                 r.cells = (0..3)
                     .map(|i| line(String::new(), r.objective[i], r.actual[i], cur))
                     .collect();
             }
-            let csv = super::query_string(&[
-                ("year", year.to_string()),
-                ("through", through.to_string()),
-                ("level", q.level.clone()),
-                ("sort", q.sort.clone()),
-                ("dir", q.dir.clone()),
-                ("format", "csv".into()),
-            ]);
+            let csv = link(vec![("format", "csv".into())]);
             render(&VariancePage {
                 chrome: Chrome::new(&viewer, &company, "Variance", "plan", "variance"),
                 year,
@@ -474,7 +493,8 @@ pub async fn show_variance(
                 sort: q.sort,
                 desc,
                 rows,
-                csv: format!("/plan/variance{csv}"),
+                pager,
+                csv,
                 metrics: METRICS,
                 levels: ["rep", "manager", "director", "executive"],
                 columns: ["objective", "actual", "attainment", "variance"],
