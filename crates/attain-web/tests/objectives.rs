@@ -123,6 +123,32 @@ fn the_variance_report_gives_the_hand_checked_figures_and_sorts() {
             assert!(page.body.contains("375.0%"));
             assert!(page.body.contains("$55,000.00"));
 
+            // By territory: east1 has 3 × 10,000 of objective and the same actuals as r1.
+            for m in 1..=3i64 {
+                app.exec(
+                    "INSERT INTO targets (scope, scope_id, year, month, metric, amount)
+                     VALUES ('territory', 'east1', 2026, $1, 'bookings', 1000000)",
+                    params![m],
+                );
+            }
+            let t = app
+                .get(
+                    "/plan/variance?year=2026&through=3&format=csv&level=territory&sort=bookings_actual&dir=desc",
+                    Some(&ops),
+                )
+                .await;
+            let mut lines = t.body.lines();
+            assert!(lines.next().unwrap().starts_with("territory_id,name,role,"));
+            assert_eq!(
+                lines.next().unwrap(),
+                "east1,East One,territory,30000.00,71000.00,2.366667,41000.00,0.00,0.00,,0.00,0.00,0.00,,0.00"
+            );
+            let r1 = app.sign_in("r1@x.test").await;
+            let mine = app
+                .get("/plan/variance?year=2026&format=csv&level=territory", Some(&r1))
+                .await;
+            assert_eq!(mine.body.lines().count(), 2, "the rep's own territory only");
+
             let r = app
                 .get("/plan/objectives?year=2026&person=r1", Some(&ops))
                 .await;

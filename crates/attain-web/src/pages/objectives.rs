@@ -316,7 +316,9 @@ struct VariancePage {
     pager: Pager,
     csv: String,
     metrics: [&'static str; 3],
-    levels: [&'static str; 4],
+    levels: [&'static str; 5],
+    /// `person` or `territory`: what the rows are.
+    kind: &'static str,
     columns: [&'static str; 4],
 }
 
@@ -326,7 +328,8 @@ pub struct VarianceQuery {
     year: Option<i32>,
     /// Months 1…`through` (default: to date).
     through: Option<u32>,
-    /// A role: `rep`, `manager`, `director`; empty: everyone.
+    /// A role (`rep`, `manager`, `director`, `executive`), or `territory` for the visible
+    /// territories instead of people; empty: everyone.
     #[serde(default)]
     level: String,
     /// `name`, or `METRIC_objective|actual|attainment|variance`.
@@ -380,14 +383,18 @@ pub async fn show_variance(
                 .through
                 .unwrap_or_else(|| through_of(&company, year))
                 .min(12);
+            let by_territory = q.level == "territory";
             let mut args: Vec<Value> = Vec::new();
-            let scope = viewer.people().sql("person_id", &mut args);
+            let listing = if by_territory {
+                let scope = viewer.territories().sql("territory_id", &mut args);
+                format!("SELECT territory_id, name, 'territory' FROM territories WHERE {scope}")
+            } else {
+                let scope = viewer.people().sql("person_id", &mut args);
+                format!("SELECT person_id, name, role FROM people WHERE {scope}")
+            };
             let mut rows: Vec<VarianceRow> = Vec::new();
             let mut index: HashMap<String, usize> = HashMap::new();
-            for r in conn.query(
-                &format!("SELECT person_id, name, role FROM people WHERE {scope}"),
-                &args,
-            )? {
+            for r in conn.query(&listing, &args)? {
                 let role = r.string(2)?;
                 if !q.level.is_empty() && role != q.level {
                     continue;
@@ -402,21 +409,29 @@ pub async fn show_variance(
                     cells: Vec::new(),
                 });
             }
-            let ym = params![year, i64::from(through)];
+            let (scope_word, actuals) = if by_territory {
+                (
+                    "territory",
+                    "SELECT territory_id, metric, CAST(SUM(actual) AS BIGINT) FROM result_territories
+                     WHERE year = $1 AND month <= $2 GROUP BY territory_id, metric",
+                )
+            } else {
+                (
+                    "person",
+                    "SELECT person_id, metric, CAST(SUM(credited) AS BIGINT) FROM result_credits
+                     WHERE year = $1 AND month <= $2 GROUP BY person_id, metric",
+                )
+            };
             for r in conn.query(
                 "SELECT scope_id, metric, CAST(SUM(amount) AS BIGINT) FROM targets
-                 WHERE scope = 'person' AND year = $1 AND month <= $2 GROUP BY scope_id, metric",
-                ym,
+                 WHERE scope = $3 AND year = $1 AND month <= $2 GROUP BY scope_id, metric",
+                params![year, i64::from(through), scope_word],
             )? {
                 if let (Some(&i), Some(m)) = (index.get(r.text(0)?), metric_index(r.text(1)?)) {
                     rows[i].objective[m] = r.int(2)?;
                 }
             }
-            for r in conn.query(
-                "SELECT person_id, metric, CAST(SUM(credited) AS BIGINT) FROM result_credits
-                 WHERE year = $1 AND month <= $2 GROUP BY person_id, metric",
-                ym,
-            )? {
+            for r in conn.query(actuals, params![year, i64::from(through)])? {
                 if let (Some(&i), Some(m)) = (index.get(r.text(0)?), metric_index(r.text(1)?)) {
                     rows[i].actual[m] = r.int(2)?;
                 }
@@ -427,7 +442,7 @@ pub async fn show_variance(
                 if desc { o.reverse() } else { o }
             });
             if q.format == "csv" {
-                let mut out = String::from("person_id,name,role");
+                let mut out = format!("{scope_word}_id,name,role");
                 for m in METRICS {
                     out.push_str(&format!(
                         ",{m}_objective,{m}_actual,{m}_attainment,{m}_variance"
@@ -496,7 +511,8 @@ pub async fn show_variance(
                 pager,
                 csv,
                 metrics: METRICS,
-                levels: ["rep", "manager", "director", "executive"],
+                levels: ["rep", "manager", "director", "executive", "territory"],
+                kind: scope_word,
                 columns: ["objective", "actual", "attainment", "variance"],
             })
         })
