@@ -68,6 +68,14 @@ fn a_manager_sees_their_subtree_and_an_executive_everyone_in_the_variance_report
             assert_eq!(ids, ["m1", "r1", "r2", "r4"]);
             let team = app.get("/plan/objectives?person=r4", Some(&m1)).await;
             assert_eq!(team.status, StatusCode::OK);
+            assert!(
+                team.body
+                    .contains("<option value=\"r4\" selected>Rob Rep</option>")
+            );
+            assert!(
+                !team.body.contains("value=\"r3\""),
+                "only the team to choose from"
+            );
             let other = app.get("/plan/objectives?person=r3", Some(&m1)).await;
             assert_eq!(other.status, StatusCode::NOT_FOUND);
 

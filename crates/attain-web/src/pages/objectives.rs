@@ -78,6 +78,8 @@ struct ObjectivesPage {
     id: String,
     blocks: Vec<Block>,
     has_targets: bool,
+    /// The people a manager or director may choose (empty: a free person id).
+    team: Vec<(String, String)>,
 }
 
 impl ObjectivesPage {
@@ -278,6 +280,19 @@ pub async fn show_objectives(
                     }
                 })
                 .collect();
+            let mut team: Vec<(String, String)> = Vec::new();
+            if let crate::viewer::Scope::Only(ids) = viewer.people()
+                && ids.len() > 1
+            {
+                let mut args: Vec<Value> = Vec::new();
+                let scope = viewer.people().sql("person_id", &mut args);
+                for r in conn.query(
+                    &format!("SELECT person_id, name FROM people WHERE {scope} ORDER BY name"),
+                    &args,
+                )? {
+                    team.push((r.string(0)?, r.string(1)?));
+                }
+            }
             render(&ObjectivesPage {
                 chrome: Chrome::new(&viewer, &company, "Objectives", "plan", "objectives"),
                 year,
@@ -286,6 +301,7 @@ pub async fn show_objectives(
                 kind,
                 link,
                 id,
+                team,
                 has_targets: targets.iter().flatten().any(|v| *v != 0),
                 blocks,
             })
