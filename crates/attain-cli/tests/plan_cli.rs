@@ -1,6 +1,6 @@
 //! `attain plan` end to end through the binary, on every test database: allocate prints the
 //! version, refused options exit 1 with one sentence and write nothing, approve replaces the
-//! targets, reconcile prints the table.
+//! targets, reconcile prints the table; the allocation page saves exactly what the command saves.
 
 #![allow(clippy::unwrap_used)] // a test that fails should panic
 
@@ -194,5 +194,99 @@ fn refused_plan_options_exit_1_with_one_sentence_and_write_nothing() {
             Some(2),
             "a missing option is a usage error"
         );
+    }
+}
+
+#[test]
+fn the_allocation_page_saves_the_rows_the_command_saves_for_the_same_options() {
+    use attain_domain::vocab::{Metric, Role};
+    use attain_web::auth::users;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use tower::ServiceExt;
+
+    for db in TestDb::all().expect("test databases can be created") {
+        let url = db.store.url();
+        let dir = tempfile::tempdir().unwrap();
+        write_company(dir.path());
+        let out = attain(&url, &["import", dir.path().to_str().unwrap()]);
+        assert!(out.status.success(), "import: {}", text(&out.stderr));
+        let season = "5,5,5,5,10,10,10,10,10,10,10,10";
+        let out = attain(
+            &url,
+            &[
+                "plan",
+                "allocate",
+                "--year",
+                "2026",
+                "--metric",
+                "margin",
+                "--total",
+                "2400",
+                "--overassign",
+                "12.5",
+                "--unit",
+                "10",
+                "--seasonality",
+                season,
+                "--ramp",
+                "50,75",
+            ],
+        );
+        assert!(out.status.success(), "allocate: {}", text(&out.stderr));
+
+        // The same options through the page, as sales ops with an API token (no CSRF form).
+        let strength = attain_web::PasswordStrength::TestOnly;
+        users::add_user(
+            &db,
+            "ops@x.test",
+            Role::SalesOps,
+            None,
+            "a-long-password",
+            strength,
+            "t",
+        )
+        .unwrap();
+        let token = users::create_token(&db, "ops@x.test", "t", "t").unwrap();
+        let config = attain_web::Config {
+            password_strength: strength,
+            ..attain_web::Config::default()
+        };
+        let app = attain_web::app(db.store.clone(), config);
+        let form = [
+            ("action", "save"),
+            ("year", "2026"),
+            ("metric", "margin"),
+            ("total", "2400"),
+            ("basis", ""),
+            ("overassign", "12.5"),
+            ("unit", "10"),
+            ("seasonality", season),
+            ("ramp", "50,75"),
+        ];
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.replace(',', "%2C")))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::post("/plan/allocation")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let resp = rt.block_on(app.oneshot(req)).unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            resp.headers().get(header::LOCATION).unwrap(),
+            "/plan/versions/2026/margin/2"
+        );
+        drop(rt);
+
+        let rows = |v| attain_planning::version_rows(&db, 2026, Metric::Margin, v).unwrap();
+        let people = |v| attain_planning::version_people(&db, 2026, Metric::Margin, v).unwrap();
+        assert_eq!(rows(1).len(), 12 * (1 + 3 + 3));
+        assert_eq!(rows(2), rows(1));
+        assert_eq!(people(2), people(1));
     }
 }

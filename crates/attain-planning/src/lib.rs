@@ -27,8 +27,8 @@ pub use allocate::{
 pub use params::{Basis, ParamError, Params, ParamsText};
 pub use reconcile::{ReconNode, Reconciliation, reconcile};
 pub use versions::{
-    Allocated, Approval, Status, TargetTotals, VersionInfo, VersionPerson, approve, preview,
-    run_allocate, version, version_people, version_rows, versions,
+    Allocated, Approval, Status, TargetTotals, VersionInfo, VersionPerson, approve, current_totals,
+    preview, run_allocate, version, version_people, version_rows, versions,
 };
 
 use attain_store::StoreError;

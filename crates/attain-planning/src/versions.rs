@@ -578,6 +578,11 @@ pub fn approve(
     Ok(approval)
 }
 
+/// Returns the sums of today's targets of `(year, metric)` by scope: what an approval replaces.
+pub fn current_totals(store: &Store, year: i32, metric: Metric) -> Result<TargetTotals, PlanError> {
+    target_totals(&mut store.conn()?, year, metric)
+}
+
 /// Returns every version of `(year, metric)`, newest first.
 pub fn versions(store: &Store, year: i32, metric: Metric) -> Result<Vec<VersionInfo>, PlanError> {
     let mut conn = store.conn()?;

@@ -2,9 +2,9 @@
 //! recorded in `attain_migrations`. A released migration is never edited: add a new one.
 //!
 //! Versions increase but need not be contiguous: branches reserve numbers (4 is the web
-//! application's, 5 the planning cycle's), and a database applies whichever of the listed
-//! migrations it has not recorded, in order, so a number added later between two applied ones is
-//! still applied.
+//! application's, 5 the planning cycle's, 7 the adjustments of objectives), and a database
+//! applies whichever of the listed migrations it has not recorded, in order, so a number added
+//! later between two applied ones is still applied.
 
 use crate::error::{StoreError, StoreResult};
 use crate::pool::{Backend, Executor, Store};
@@ -53,6 +53,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "pay",
         sqlite: include_str!("../migrations/sqlite/0006_pay.sql"),
         postgres: include_str!("../migrations/postgres/0006_pay.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "objective_adjustments",
+        sqlite: include_str!("../migrations/sqlite/0007_objective_adjustments.sql"),
+        postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
 ];
 

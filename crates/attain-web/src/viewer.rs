@@ -176,7 +176,11 @@ impl Viewer {
 }
 
 /// Returns the person and everyone below them in today's reporting tree.
-fn team_of(ex: &mut impl Executor, root: &str, today: Date) -> StoreResult<HashSet<String>> {
+pub(crate) fn team_of(
+    ex: &mut impl Executor,
+    root: &str,
+    today: Date,
+) -> StoreResult<HashSet<String>> {
     let mut manager_of: HashMap<String, Option<String>> = HashMap::new();
     for r in ex.query("SELECT person_id, manager_id FROM people", &[])? {
         manager_of.insert(r.string(0)?, r.opt_string(1)?);
@@ -199,7 +203,7 @@ fn team_of(ex: &mut impl Executor, root: &str, today: Date) -> StoreResult<HashS
 }
 
 /// Returns the territory and every territory below it.
-fn subtree(ex: &mut impl Executor, root: &str) -> StoreResult<HashSet<String>> {
+pub(crate) fn subtree(ex: &mut impl Executor, root: &str) -> StoreResult<HashSet<String>> {
     let rows = ex.query("SELECT territory_id, parent_id FROM territories", &[])?;
     let mut pairs = Vec::with_capacity(rows.len());
     for r in &rows {

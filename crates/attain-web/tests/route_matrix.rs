@@ -74,6 +74,71 @@ fn cases() -> Vec<Case> {
         ),
         case("GET", "/profile", "/profile", SIGNED_IN_PAGE),
         case("POST", "/profile/tokens", "/profile/tokens", SIGNED_IN_PAGE),
+        // Every sign-in of the matrix acts as a person: their own objectives.
+        case(
+            "GET",
+            "/plan/objectives",
+            "/plan/objectives",
+            [303, 200, 200, 200, 200, 200],
+        ),
+        case("GET", "/plan/variance", "/plan/variance", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/plan/adjustments",
+            "/plan/adjustments",
+            SIGNED_IN_PAGE,
+        ),
+        // The matrix's form names no person: those who may propose get the form back (422).
+        case(
+            "POST",
+            "/plan/adjustments",
+            "/plan/adjustments",
+            [303, 403, 422, 422, 403, 422],
+        ),
+        case(
+            "POST",
+            "/plan/adjustments/{adjustment_id}",
+            "/plan/adjustments/999999",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "GET",
+            "/plan/allocation",
+            "/plan/allocation",
+            [303, 403, 403, 403, 403, 200],
+        ),
+        // The matrix's form has no year or total: sales ops gets the form back with the field named.
+        case(
+            "POST",
+            "/plan/allocation",
+            "/plan/allocation",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        // No version exists in the matrix's database: 404 for sales ops.
+        case(
+            "GET",
+            "/plan/versions/{year}/{metric}/{version}",
+            "/plan/versions/2026/bookings/1",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "GET",
+            "/plan/versions/{year}/{metric}/{version}/approve",
+            "/plan/versions/2026/bookings/1/approve",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "POST",
+            "/plan/versions/{year}/{metric}/{version}/approve",
+            "/plan/versions/2026/bookings/1/approve",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "GET",
+            "/plan/reconciliation",
+            "/plan/reconciliation",
+            [303, 403, 403, 403, 403, 200],
+        ),
         case(
             "GET",
             "/admin/import",

@@ -2,10 +2,13 @@
 //! [`Viewer`], read through the store inside `spawn_blocking`, and render an askama template.
 
 pub mod accounts;
+pub mod adjustments;
 pub mod admin;
 pub mod home;
+pub mod objectives;
 pub mod pay;
 pub mod people;
+pub mod plan;
 pub mod profile;
 pub mod signin;
 pub mod territories;
