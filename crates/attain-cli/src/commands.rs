@@ -76,12 +76,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             transactions,
             seed,
             year,
+            until,
         } => {
             let options = attain_dataset::synth::Options {
                 people,
                 transactions,
                 seed,
                 year,
+                until,
             };
             let summary = attain_dataset::synth::generate(&dir, &options, &Bar::for_terminal())
                 .map_err(Failure::environment)?;

@@ -109,6 +109,10 @@ pub enum Command {
         /// The fiscal year of the transactions.
         #[arg(long, default_value_t = 2026)]
         year: i32,
+        /// Stop the year on this day (YYYY-MM-DD): no transaction, closed deal or activity
+        /// after it, open deals beyond it, objectives for the whole year.
+        #[arg(long, value_parser = parse_until)]
+        until: Option<attain_domain::Date>,
     },
 }
 
@@ -142,6 +146,11 @@ pub enum TokenCommand {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+}
+
+/// Parses `--until`.
+fn parse_until(s: &str) -> Result<attain_domain::Date, String> {
+    attain_domain::parse_date(s).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
