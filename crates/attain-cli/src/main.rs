@@ -2,6 +2,7 @@
 //! and runs a command; errors reach the user as one sentence and a non-zero exit status.
 
 mod commands;
+mod demo;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -82,6 +83,17 @@ pub enum Command {
         /// Mark session cookies Secure (when Attain is reached over HTTPS, e.g. behind a proxy).
         #[arg(long, env = "ATTAIN_SECURE_COOKIES")]
         secure_cookies: bool,
+    },
+    /// Build a demo company in the middle of its fiscal year, print three sign-ins, and serve it.
+    ///
+    /// In an empty database: a company of 60 people with a year of history up to today,
+    /// calculated, its past months closed, and sign-ins for an executive, a manager and a rep
+    /// (passwords printed once). A database that already holds a company is served as it is;
+    /// the demo's own sign-ins get new passwords.
+    Demo {
+        /// The address to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
     },
     /// Manage sign-ins.
     User {
@@ -169,10 +181,10 @@ fn main() -> ExitCode {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ATTAIN_LOG").unwrap_or_else(|_| {
                 // A server logs its requests; the other commands stay quiet.
-                let level = if matches!(cli.command, Command::Serve { .. }) {
-                    "info"
-                } else {
-                    "warn"
+                let level = match cli.command {
+                    Command::Serve { .. } => "info",
+                    Command::Demo { .. } => "warn,attain_web=info",
+                    _ => "warn",
                 };
                 tracing_subscriber::EnvFilter::new(level)
             }),
