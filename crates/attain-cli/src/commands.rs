@@ -9,6 +9,9 @@ use attain_engine::{CalcRun, EngineError};
 use attain_store::Store;
 use std::path::Path;
 
+/// The database when `--db` is not given.
+pub const DEFAULT_DB: &str = "sqlite://attain.db";
+
 /// Why a command failed: the lines to print and the exit status.
 pub struct Failure {
     pub lines: Vec<String>,
@@ -341,6 +344,15 @@ fn demo(db: &str, bind: std::net::SocketAddr) -> Result<(), Failure> {
             for line in demo::sign_in_lines(&sign_ins) {
                 println!("{line}");
             }
+            let db_option = if db == DEFAULT_DB {
+                String::new()
+            } else {
+                format!(" --db {db}")
+            };
+            println!(
+                "For the Admin pages (data import, users, audit log), add a sales operations sign-in:"
+            );
+            println!("  attain user add --email you@example.com --role sales_ops{db_option}");
         }
         Some((company, people)) => {
             println!(

@@ -21,7 +21,7 @@ pub struct Cli {
         long,
         global = true,
         env = "ATTAIN_DATABASE_URL",
-        default_value = "sqlite://attain.db"
+        default_value = commands::DEFAULT_DB
     )]
     pub db: String,
 
