@@ -9,6 +9,9 @@ use attain_engine::{CalcRun, EngineError};
 use attain_store::Store;
 use std::path::Path;
 
+/// The database when `--db` is not given.
+pub const DEFAULT_DB: &str = "sqlite://attain.db";
+
 /// Why a command failed: the lines to print and the exit status.
 pub struct Failure {
     pub lines: Vec<String>,
@@ -27,6 +30,12 @@ impl Failure {
             lines: vec![format!("error: {line}")],
             code: 3,
         }
+    }
+}
+
+impl From<attain_store::StoreError> for Failure {
+    fn from(e: attain_store::StoreError) -> Failure {
+        Failure::environment(e)
     }
 }
 
@@ -59,6 +68,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             bind,
             secure_cookies,
         } => serve(&cli.db, bind, secure_cookies),
+        Command::Demo { bind } => demo(&cli.db, bind),
         Command::User {
             command:
                 UserCommand::Add {
@@ -77,12 +87,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             transactions,
             seed,
             year,
+            until,
         } => {
             let options = attain_dataset::synth::Options {
                 people,
                 transactions,
                 seed,
                 year,
+                until,
             };
             let summary = attain_dataset::synth::generate(&dir, &options, &Bar::for_terminal())
                 .map_err(Failure::environment)?;
@@ -257,27 +269,118 @@ fn cli_actor() -> String {
     )
 }
 
-fn serve(db: &str, bind: std::net::SocketAddr, secure_cookies: bool) -> Result<(), Failure> {
-    let store = open(db)?;
+/// A bound web server with the runtime that serves it.
+struct Bound {
+    runtime: tokio::runtime::Runtime,
+    server: attain_web::Server,
+    addr: std::net::SocketAddr,
+}
+
+/// Binds the web server to `bind` (nothing is served yet).
+fn bind_server(
+    store: Store,
+    bind: std::net::SocketAddr,
+    secure_cookies: bool,
+) -> Result<Bound, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::environment(format!("cannot start the server: {e}")))?;
-    runtime.block_on(async {
-        let config = attain_web::Config {
-            bind,
-            secure_cookies,
-            ..attain_web::Config::default()
-        };
-        let server = attain_web::build(store, config)
-            .await
-            .map_err(|e| Failure::environment(format!("cannot listen on {bind}: {e}")))?;
-        let addr = server.local_addr().map_err(Failure::environment)?;
-        println!("Attain is serving on http://{addr}  (Ctrl-C to stop)");
-        attain_web::serve(server, attain_web::shutdown_signal())
-            .await
-            .map_err(|e| Failure::environment(format!("the server stopped: {e}")))
+    let config = attain_web::Config {
+        bind,
+        secure_cookies,
+        ..attain_web::Config::default()
+    };
+    let server = runtime
+        .block_on(attain_web::build(store, config))
+        .map_err(|e| Failure::environment(format!("cannot listen on {bind}: {e}")))?;
+    let addr = server.local_addr().map_err(Failure::environment)?;
+    Ok(Bound {
+        runtime,
+        server,
+        addr,
     })
+}
+
+/// Prints the address and serves until Ctrl-C or SIGTERM (whose handlers are in place before
+/// the address is printed).
+fn run_server(bound: Bound) -> Result<(), Failure> {
+    let shutdown = {
+        let _inside = bound.runtime.enter();
+        attain_web::shutdown_signal()
+    };
+    println!(
+        "Attain is serving on http://{}  (Ctrl-C to stop)",
+        bound.addr
+    );
+    bound
+        .runtime
+        .block_on(attain_web::serve(bound.server, shutdown))
+        .map_err(|e| Failure::environment(format!("the server stopped: {e}")))
+}
+
+fn serve(db: &str, bind: std::net::SocketAddr, secure_cookies: bool) -> Result<(), Failure> {
+    let store = open(db)?;
+    run_server(bind_server(store, bind, secure_cookies)?)
+}
+
+/// `attain demo`: binds first (a busy port fails before any work), builds the demo company in an
+/// empty database or keeps the one there, prints how to sign in, and serves.
+fn demo(db: &str, bind: std::net::SocketAddr) -> Result<(), Failure> {
+    use crate::demo;
+    let store = open(db)?;
+    let bound = bind_server(store.clone(), bind, false)?;
+    let addr = bound.addr;
+    match demo::existing_company(&store)? {
+        None => {
+            let today = chrono_today();
+            let (built, sign_ins) = demo::build(&store, today)?;
+            for line in demo::summary(&built) {
+                println!("{line}");
+            }
+            println!();
+            println!(
+                "Sign in at http://{addr} as one of these (the passwords are shown only now):"
+            );
+            for line in demo::sign_in_lines(&sign_ins) {
+                println!("{line}");
+            }
+            let db_option = if db == DEFAULT_DB {
+                String::new()
+            } else {
+                format!(" --db {db}")
+            };
+            println!(
+                "For the Admin pages (data import, users, audit log), add a sales operations sign-in:"
+            );
+            println!("  attain user add --email you@example.com --role sales_ops{db_option}");
+        }
+        Some((company, people)) => {
+            println!(
+                "This database already holds {company} ({people} people): it is served as it is, not rebuilt."
+            );
+            let sign_ins = demo::reset_sign_ins(&store)?;
+            if sign_ins.is_empty() {
+                println!(
+                    "It has no demo sign-ins. Create one with: attain user add --email E --role R [--person P]"
+                );
+            } else {
+                println!(
+                    "Sign in at http://{addr} as one of these (new passwords; the earlier ones no longer work):"
+                );
+                for line in demo::sign_in_lines(&sign_ins) {
+                    println!("{line}");
+                }
+            }
+        }
+    }
+    println!();
+    run_server(bound)
+}
+
+/// Returns today's date (UTC, as the web pages count it).
+fn chrono_today() -> attain_domain::Date {
+    chrono::Utc::now().date_naive()
 }
 
 /// Returns the password piped on stdin (its first line), or `None` when stdin is a terminal.

@@ -2,6 +2,7 @@
 //! and runs a command; errors reach the user as one sentence and a non-zero exit status.
 
 mod commands;
+mod demo;
 mod plan;
 mod progress;
 
@@ -21,7 +22,7 @@ pub struct Cli {
         long,
         global = true,
         env = "ATTAIN_DATABASE_URL",
-        default_value = "sqlite://attain.db"
+        default_value = commands::DEFAULT_DB
     )]
     pub db: String,
 
@@ -84,6 +85,17 @@ pub enum Command {
         #[arg(long, env = "ATTAIN_SECURE_COOKIES")]
         secure_cookies: bool,
     },
+    /// Build a demo company in the middle of its fiscal year, print three sign-ins, and serve it.
+    ///
+    /// In an empty database: a company of 60 people with a year of history up to today,
+    /// calculated, its past months closed, and sign-ins for an executive, a manager and a rep
+    /// (passwords printed once). A database that already holds a company is served as it is;
+    /// the demo's own sign-ins get new passwords.
+    Demo {
+        /// The address to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+    },
     /// Manage sign-ins.
     User {
         #[command(subcommand)]
@@ -116,6 +128,10 @@ pub enum Command {
         /// The fiscal year of the transactions.
         #[arg(long, default_value_t = 2026)]
         year: i32,
+        /// Stop the year on this day (YYYY-MM-DD): no transaction, closed deal or activity
+        /// after it, open deals beyond it, objectives for the whole year.
+        #[arg(long, value_parser = parse_until)]
+        until: Option<attain_domain::Date>,
     },
 }
 
@@ -212,6 +228,11 @@ pub enum PlanCommand {
     },
 }
 
+/// Parses `--until`.
+fn parse_until(s: &str) -> Result<attain_domain::Date, String> {
+    attain_domain::parse_date(s).map_err(|e| e.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -228,10 +249,10 @@ fn main() -> ExitCode {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ATTAIN_LOG").unwrap_or_else(|_| {
                 // A server logs its requests; the other commands stay quiet.
-                let level = if matches!(cli.command, Command::Serve { .. }) {
-                    "info"
-                } else {
-                    "warn"
+                let level = match cli.command {
+                    Command::Serve { .. } => "info",
+                    Command::Demo { .. } => "warn,attain_web=info",
+                    _ => "warn",
                 };
                 tracing_subscriber::EnvFilter::new(level)
             }),

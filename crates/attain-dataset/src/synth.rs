@@ -37,6 +37,11 @@ pub struct Options {
     pub seed: u64,
     /// The fiscal year of the transactions.
     pub year: i32,
+    /// "Today" for a company caught in the middle of its year: nothing happens after this day
+    /// (transactions, won and lost deals, stage changes, activities, hires and leavers,
+    /// adjustments); deals closing later are still open, and the objectives cover the whole
+    /// year. `None` (or a day after the year) generates the year as finished.
+    pub until: Option<attain_domain::Date>,
 }
 
 /// What every part of the generator shares: the options, the calendar, where files go, and what
@@ -44,6 +49,9 @@ pub struct Options {
 pub(crate) struct Ctx<'a> {
     options: Options,
     days: Days,
+    /// The last day anything happens on (days from the first day of the year): `until`, or the
+    /// year's last day.
+    today: i32,
     dir: &'a Path,
     progress: &'a dyn Progress,
     tally: RefCell<Tally>,
@@ -80,10 +88,31 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
             format!("the year {} is out of range", options.year),
         )
     })?;
+    let last = days.year_len() - 1;
+    let today = match options.until {
+        None => last,
+        Some(until) => {
+            let first = attain_domain::Date::from_ymd_opt(options.year, 1, 1).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "the year is out of range")
+            })?;
+            let day = (until - first).num_days();
+            if day < 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "--until {until} is before the first day of the fiscal year {}",
+                        options.year
+                    ),
+                ));
+            }
+            day.min(i64::from(last)) as i32
+        }
+    };
     std::fs::create_dir_all(dir)?;
     let ctx = Ctx {
         options: options.clone(),
         days,
+        today,
         dir,
         progress,
         tally: RefCell::default(),

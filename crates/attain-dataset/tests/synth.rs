@@ -18,6 +18,7 @@ fn options(people: u32, transactions: u64, seed: u64) -> Options {
         transactions,
         seed,
         year: 2026,
+        until: None,
     }
 }
 
@@ -119,6 +120,54 @@ fn too_small_a_company_or_year_out_of_range_is_refused() {
 }
 
 #[test]
+fn a_company_stopped_in_the_middle_of_its_year_has_no_future_and_a_whole_year_of_objectives() {
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 5, 14).unwrap();
+    let dir = generated(&Options {
+        until: Some(until),
+        ..options(60, 3_000, 3)
+    });
+    check_rules(dir.path(), 3_000);
+    let day = until.to_string();
+    let after = |file: &str, column: &str| {
+        rows(dir.path(), file)
+            .into_iter()
+            .filter(|r| !r[column].is_empty() && r[column] > day)
+            .count()
+    };
+    assert_eq!(after("transactions", "date"), 0);
+    assert_eq!(after("stage_history", "entered_date"), 0);
+    assert_eq!(after("activities", "date"), 0);
+    assert_eq!(after("people", "hire_date"), 0);
+    assert_eq!(after("people", "end_date"), 0);
+    assert!(
+        rows(dir.path(), "adjustments")
+            .iter()
+            .all(|a| a["month"].parse::<u32>().unwrap() <= 5)
+    );
+    let opportunities = rows(dir.path(), "opportunities");
+    for o in &opportunities {
+        let closed = o["stage"] == "closed_won" || o["stage"] == "closed_lost";
+        assert_eq!(closed, o["close_date"] <= day, "{o:?}");
+    }
+    assert!(
+        opportunities
+            .iter()
+            .any(|o| !o["stage"].starts_with("closed") && o["close_date"].as_str() < "2026-12-31"),
+        "deals closing later this year are still open"
+    );
+    let months: BTreeSet<String> = rows(dir.path(), "targets")
+        .into_iter()
+        .map(|t| t["month"].clone())
+        .collect();
+    assert_eq!(months.len(), 12, "objectives cover the whole year");
+    let before = Options {
+        until: chrono::NaiveDate::from_ymd_opt(2025, 12, 31),
+        ..options(20, 10, 1)
+    };
+    assert!(generate(dir.path(), &before, &NoProgress).is_err());
+}
+
+#[test]
 fn a_generated_company_keeps_the_rules_of_the_dataset() {
     let dir = generated(&options(60, 3_000, 3));
     check_rules(dir.path(), 3_000);
@@ -186,8 +235,12 @@ proptest! {
         transactions in 0u64..400,
         seed in any::<u64>(),
         year in 2001i32..2040,
+        until in proptest::option::of(0u64..400),
     ) {
-        let dir = generated(&Options { people, transactions, seed, year });
+        let until = until.and_then(|d| {
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1)?.checked_add_days(chrono::Days::new(d))
+        });
+        let dir = generated(&Options { people, transactions, seed, year, until });
         check_rules(dir.path(), transactions);
         let (first, second) = (TestDb::sqlite().unwrap(), TestDb::sqlite().unwrap());
         import_dir(&first, dir.path());

@@ -100,6 +100,8 @@ struct TxGen<'a> {
     seed: u64,
     total: u64,
     days: &'a super::days::Days,
+    /// The last day a transaction may fall on.
+    today: i32,
     slots: Vec<Slot>,
     cumulative: Vec<u64>,
     rep_person: Vec<u64>,
@@ -130,7 +132,6 @@ impl TxGen<'_> {
     fn chunk(&self, c: u64, out: &mut Rows, splits: &mut Rows) {
         let mut dice = Dice::new(self.seed, 1000 + c);
         let mut recent: Vec<TxRow> = Vec::with_capacity(RECENT);
-        let year_len = self.days.year_len();
         let weight = self.cumulative.last().copied().unwrap_or(0);
         for i in c * CHUNK..((c + 1) * CHUNK).min(self.total) {
             let id = i + 1;
@@ -152,7 +153,7 @@ impl TxGen<'_> {
                 let o = recent.swap_remove(dice.index(recent.len()));
                 let r = TxRow {
                     id,
-                    day: (o.day + dice.below(45) as i32).min(year_len - 1),
+                    day: (o.day + dice.below(45) as i32).min(self.today),
                     amount: -o.amount,
                     margin: o.margin.map(|m| -m),
                     ..o
@@ -222,7 +223,6 @@ impl TxGen<'_> {
 /// Writes transactions, splits and targets.
 pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
     let days = &ctx.days;
-    let year_len = days.year_len();
     let total = ctx.options.transactions;
     let slots: Vec<Slot> = org
         .reps
@@ -237,7 +237,8 @@ pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
             Slot {
                 person: org.person_no(rep.person),
                 lo: rep.lo,
-                span: (rep.hi - rep.lo + 1) as u64,
+                // Sales happen by today; a span of 0 is never drawn.
+                span: (rep.hi.min(ctx.today) - rep.lo + 1).max(0) as u64,
                 accounts: (book.by_rep[r].start as u64 + 1, book.by_rep[r].len() as u64),
                 team: (team.start as u64, team.len() as u64),
                 factor: segment_factor(segment),
@@ -254,7 +255,7 @@ pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
         .opps
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.won_in(year_len))
+        .filter(|(_, o)| o.won_by(ctx.today))
         .take((total / 4) as usize)
         .map(|(i, o)| WonBooking {
             opp: i as u64 + 1,
@@ -269,6 +270,7 @@ pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
         seed: ctx.options.seed,
         total,
         days,
+        today: ctx.today,
         slots,
         cumulative,
         rep_person: org.reps.iter().map(|r| org.person_no(r.person)).collect(),

@@ -532,19 +532,21 @@ fn reorganise(org: &mut Org, ctx: &Ctx, dice: &mut Dice) {
     } else {
         0
     };
+    // Hires and leavers happen by today (`until`), however early in the year that is.
+    let by_today = |day: i32| i64::from(day.min(ctx.today));
     let mut next = order.into_iter();
     for r in next.by_ref().take(hires) {
         let day = dice.range(
-            i64::from(days.month_start(2)),
-            i64::from(days.month_start(10) - 1),
+            by_today(days.month_start(2)),
+            by_today(days.month_start(10) - 1),
         ) as i32;
         org.people[org.reps[r].person].hire = day;
         org.reps[r].lo = day;
     }
     for r in next.by_ref().take(leavers) {
         let day = dice.range(
-            i64::from(days.month_start(4)),
-            i64::from(days.month_start(12) - 1),
+            by_today(days.month_start(4)),
+            by_today(days.month_start(12) - 1),
         ) as i32;
         org.people[org.reps[r].person].end = Some(day);
         org.reps[r].hi = day;

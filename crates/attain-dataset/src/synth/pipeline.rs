@@ -42,9 +42,9 @@ pub struct Opp {
 }
 
 impl Opp {
-    /// Returns true for an opportunity won within the year.
-    pub fn won_in(&self, year_len: i32) -> bool {
-        self.stage == WON && (0..year_len).contains(&self.close)
+    /// Returns true for an opportunity won within the year, by day `today`.
+    pub fn won_by(&self, today: i32) -> bool {
+        self.stage == WON && (0..=today).contains(&self.close)
     }
 }
 
@@ -62,7 +62,7 @@ pub struct Pipe {
 /// Builds the opportunities and plans the activities.
 pub fn build(org: &Org, book: &Book, ctx: &Ctx) -> Pipe {
     let mut dice = ctx.dice(4);
-    let year_len = ctx.days.year_len();
+    let (year_len, today) = (ctx.days.year_len(), ctx.today);
     let mut opps = Vec::with_capacity(org.reps.len() * 20);
     let mut by_rep = Vec::with_capacity(org.reps.len());
     let mut activity_counts = Vec::with_capacity(org.reps.len() + org.districts.len());
@@ -70,7 +70,7 @@ pub fn build(org: &Org, book: &Book, ctx: &Ctx) -> Pipe {
         let first = opps.len();
         let hire = org.people[rep.person].hire;
         let lo = hire.max(-92);
-        let last_day = rep.hi;
+        let last_day = rep.hi.min(today);
         let accounts = &book.by_rep[r];
         let segment = org.territories[rep.leaf]
             .leaf
@@ -80,22 +80,23 @@ pub fn build(org: &Org, book: &Book, ctx: &Ctx) -> Pipe {
             let created = dice.range(i64::from(lo), i64::from((last_day - 20).max(lo))) as i32;
             let mut close = created + dice.range(20, 180) as i32;
             if org.people[rep.person].end.is_some() {
-                close = close.min(last_day).max(created + 1);
+                close = close.min(rep.hi).max(created + 1);
             }
             // Five times a typical booking, in whole dollars.
             let amount =
                 DEAL_SIZES[dice.index(DEAL_SIZES.len())] * 5 * segment_factor(segment) / 100 / 100
                     * 100;
             let margin = amount * dice.range(20, 60) / 100;
-            let (stage, reached) = if close < year_len {
+            // Deals closing by today are won or lost; the others are open, as far along as
+            // the time they have had.
+            let (stage, reached) = if close <= today {
                 if dice.chance(300) {
                     (WON, 4)
                 } else {
                     (LOST, dice.index(5))
                 }
             } else {
-                let progress =
-                    ((year_len - 1 - created) * 5 / (close - created)).clamp(0, 4) as usize;
+                let progress = ((today - created) * 5 / (close - created)).clamp(0, 4) as usize;
                 (progress, progress)
             };
             opps.push(Opp {
@@ -111,7 +112,7 @@ pub fn build(org: &Org, book: &Book, ctx: &Ctx) -> Pipe {
             });
         }
         by_rep.push(first..opps.len());
-        let active = u64::try_from(rep.hi - rep.lo + 1).unwrap_or(0);
+        let active = u64::try_from(rep.hi.min(today) - rep.lo + 1).unwrap_or(0);
         activity_counts.push((
             rep.person,
             Some(r),
@@ -188,7 +189,7 @@ pub fn write(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Result<()> {
     }
     f.finish()?;
 
-    let as_of = days.year_len() - 1;
+    let as_of = ctx.today;
     let mut f = ctx.file("stage_history", pipe.opps.len() as u64 * 5)?;
     for (i, o) in pipe.opps.iter().enumerate() {
         let stages = path(o);
@@ -238,7 +239,8 @@ fn write_activities(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Resul
             match rep {
                 Some(r) => {
                     let rep = &org.reps[r];
-                    let day = dice.range(i64::from(rep.lo), i64::from(rep.hi)) as i32;
+                    let day =
+                        dice.range(i64::from(rep.lo), i64::from(rep.hi.min(ctx.today))) as i32;
                     let t = dice.weighted(&types);
                     let opps = &pipe.by_rep[r];
                     let opp = (!opps.is_empty() && dice.chance(400))
@@ -261,7 +263,7 @@ fn write_activities(org: &Org, book: &Book, pipe: &Pipe, ctx: &Ctx) -> io::Resul
                     f.text(dice.pick(ACTIVITIES[t].2));
                 }
                 None => {
-                    let day = dice.range(0, i64::from(days.year_len() - 1)) as i32;
+                    let day = dice.range(0, i64::from(ctx.today)) as i32;
                     let (kind, subject) = dice.pick(&[
                         ("meeting", "One-to-one coaching"),
                         ("meeting", "Team pipeline review"),

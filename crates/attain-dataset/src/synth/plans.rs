@@ -167,7 +167,7 @@ pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
         f.id(adjustment_ids, n as u64 + 1)
             .id(ids, org.person_no(dice.pick(&earners)));
         f.int(year)
-            .int(dice.range(1, 12))
+            .int(dice.range(1, ctx.days.month_of(ctx.today) as i64))
             .money(amount)
             .text(reason);
         f.end()?;

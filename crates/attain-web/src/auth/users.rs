@@ -101,6 +101,50 @@ pub fn add_user(
     Ok(user_id)
 }
 
+/// Gives a sign-in a new password and ends its sessions, with an audit row (never the
+/// password) in the same transaction. Returns false when there is no such sign-in.
+pub fn reset_password(
+    store: &Store,
+    email: &str,
+    password: &str,
+    strength: PasswordStrength,
+    actor: &str,
+) -> Result<bool, UserError> {
+    if password.chars().count() < 10 {
+        return Err(UserError::WeakPassword);
+    }
+    let email = normalize_email(email);
+    let hash = password::hash(password, strength);
+    let mut conn = store.conn()?;
+    let mut tx = conn.transaction()?;
+    let Some(row) = tx.query_opt(
+        "SELECT user_id FROM users WHERE email = $1",
+        params![&email],
+    )?
+    else {
+        return Ok(false);
+    };
+    let user_id = row.int(0)?;
+    tx.execute(
+        "UPDATE users SET password_hash = $2 WHERE user_id = $1",
+        params![user_id, hash],
+    )?;
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", params![user_id])?;
+    audit::record(
+        &mut tx,
+        &Change {
+            actor,
+            action: "reset_password",
+            entity: "user",
+            key: &email,
+            before: None,
+            after: Some(serde_json::json!({ "email": email, "password": "reset" })),
+        },
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
 /// Returns the enabled sign-in with this email.
 pub fn find_by_email(ex: &mut impl Executor, email: &str) -> Result<Option<User>, StoreError> {
     let row = ex.query_opt(

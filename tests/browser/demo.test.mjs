@@ -1,0 +1,267 @@
+// Attain in a real browser: `attain demo` on a free port against a temporary database, headless
+// Chromium (Debian's, driven by playwright-core) signing in through the form as each role, what
+// each may and may not see, a search and a CSRF-protected form, and screenshots of the main pages.
+//
+// Run by scripts/test (`node --test` in this folder). Settings, all optional:
+//   ATTAIN_BIN          the attain binary (default: ../../target/debug/attain)
+//   CHROMIUM            the browser (default: /usr/bin/chromium)
+//   ATTAIN_SCREENSHOTS  where screenshots go (default: ../../screenshots, ignored by git)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const bin = process.env.ATTAIN_BIN || join(repo, 'target', 'debug', 'attain');
+const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = process.env.ATTAIN_SCREENSHOTS || join(repo, 'screenshots');
+
+// Flags known to work on these machines: no sandbox as root, no GPU, and no background traffic
+// to Google's hosts (the network is closed).
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const OPS = { email: 'ops@demo.test', password: 'sales-ops-password-1' };
+
+let work; // the temporary folder
+let server; // the attain demo process
+let base; // http://127.0.0.1:PORT
+let browser;
+const cast = {}; // role -> { email, password, name }
+const seen = {}; // ids found on the way: the rep's own id, a teammate's id
+
+/** Starts `attain demo` and resolves with its printed lines once it serves. */
+function startDemo(db) {
+  return new Promise((ok, fail) => {
+    const child = spawn(bin, ['--db', db, 'demo', '--bind', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      // Request logs only when asked for (ATTAIN_LOG=info).
+      env: { ...process.env, ATTAIN_LOG: process.env.ATTAIN_LOG || 'warn' },
+    });
+    const lines = [];
+    const timer = setTimeout(() => fail(new Error(`attain demo did not serve:\n${lines.join('\n')}`)), 60_000);
+    child.on('error', fail);
+    child.on('exit', (code) => fail(new Error(`attain demo exited (${code}):\n${lines.join('\n')}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      const served = line.match(/^Attain is serving on (http:\/\/\S+)/);
+      if (served) {
+        clearTimeout(timer);
+        ok({ child, lines, url: served[1] });
+      }
+    });
+  });
+}
+
+/** Returns a new page in a fresh browser context (its own cookies). */
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  return context.newPage();
+}
+
+/** Signs in through the form and waits for the page it leads to. */
+async function signIn(page, who) {
+  await page.goto(`${base}/signin`);
+  await page.fill('input[name=email]', who.email);
+  await page.fill('input[name=password]', who.password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.click('button[type=submit]')]);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Returns the texts of the first cell of each body row of the page's first table. */
+async function firstColumn(page) {
+  return page.$$eval('table.grid tbody tr td:first-child', (cells) => cells.map((c) => c.textContent.trim()));
+}
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'attain-browser-'));
+  mkdirSync(shots, { recursive: true });
+  const db = `sqlite://${join(work, 'demo.db')}`;
+  const demo = await startDemo(db);
+  server = demo.child;
+  base = demo.url;
+  for (const line of demo.lines) {
+    // "  role  email  password  Name, what to look at"
+    const m = line.match(/^ {2}(executive|manager|rep)\s+(\S+@\S+)\s+(\S+)\s+([^,]+)/);
+    if (m) cast[m[1]] = { email: m[2], password: m[3], name: m[4].trim() };
+  }
+  assert.deepEqual(Object.keys(cast).sort(), ['executive', 'manager', 'rep'], demo.lines.join('\n'));
+  // Sales operations (for the Admin pages) is not one of the demo's sign-ins: add one.
+  execFileSync(bin, ['--db', db, 'user', 'add', '--email', OPS.email, '--role', 'sales_ops'], {
+    input: `${OPS.password}\n`,
+  });
+  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: chromiumFlags });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((ok) => server.once('exit', ok));
+    server.removeAllListeners('exit');
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('attain demo in Chromium', () => {
+  test('a wrong password is refused on the sign-in form', async () => {
+    const page = await freshPage();
+    await page.goto(`${base}/`);
+    assert.match(page.url(), /\/signin\?next=/, 'an anonymous visitor is sent to sign in');
+    await page.fill('input[name=email]', cast.rep.email);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('p.alert');
+    assert.match(page.url(), /\/signin/);
+    await shot(page, 'signin-refused');
+    await page.context().close();
+  });
+
+  test('the executive sees the company by territory, everyone, and the accounts', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.executive);
+    assert.equal(await page.textContent('h1'), await page.textContent('a.brand .company'));
+    const regions = await page.$$('table.grid tbody a[href*="territory="]');
+    assert.ok(regions.length >= 2, 'the company home lists its regions');
+    await shot(page, 'home-executive');
+
+    await page.goto(`${base}/territories`);
+    const territories = await firstColumn(page);
+    assert.ok(territories.length >= 10, `the territory tree: ${territories.length} rows`);
+    await shot(page, 'territories');
+
+    await page.goto(`${base}/people`);
+    assert.equal((await firstColumn(page)).length, 50, 'a full first page of people');
+    assert.match(await page.textContent('main'), /of 60\b/);
+    await shot(page, 'people-executive');
+
+    await page.goto(`${base}/accounts`);
+    const accounts = await firstColumn(page);
+    assert.equal(accounts.length, 50);
+    await shot(page, 'accounts');
+
+    // A search (a GET form): the first account's name finds it.
+    const name = accounts[0].replace(/\s+key$/, '');
+    await page.fill('input[name=q]', name);
+    await Promise.all([page.waitForURL(/[?&]q=/), page.click('form.search button')]);
+    const found = await firstColumn(page);
+    assert.ok(found.length >= 1 && found.every((n) => n.includes(name)), `search for ${name}: ${found}`);
+
+    await Promise.all([page.waitForURL(/\/accounts\/A\d+/), page.click('table.grid tbody a')]);
+    assert.match(await page.textContent('h1'), new RegExp(name));
+    assert.ok(await page.$('text=Account map'));
+    await shot(page, 'account');
+    await page.context().close();
+  });
+
+  test('the manager sees the team and nothing of sales operations', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.manager);
+    assert.equal(await page.textContent('h1'), 'Your team');
+    const team = await firstColumn(page);
+    assert.ok(team.length >= 6, `a team of six or more: ${team}`);
+    assert.ok(team.some((n) => n.startsWith(cast.rep.name)), `the rep is on the team: ${team}`);
+    await shot(page, 'home-manager');
+
+    await page.goto(`${base}/people`);
+    const people = await firstColumn(page);
+    assert.ok(people.includes(cast.manager.name) && people.some((n) => n.startsWith(cast.rep.name)));
+    assert.ok(!people.includes(cast.executive.name), 'the executive is above the manager, not in view');
+    await shot(page, 'people-manager');
+    // A teammate of the rep, for the rep's 404 below.
+    const other = await page.$$eval('table.grid tbody a', (links, rep) =>
+      links.filter((a) => a.textContent.trim() !== rep).map((a) => a.getAttribute('href')), cast.rep.name);
+    seen.teammate = other.find((href) => href.startsWith('/people/'));
+    assert.ok(seen.teammate);
+
+    assert.equal(await page.$('nav.main a[href="/admin/import"]'), null, 'no Admin section');
+    const refused = await page.goto(`${base}/admin/import`);
+    assert.equal(refused.status(), 403);
+    await page.context().close();
+  });
+
+  test('the rep sees their own year only: another person is a 404', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.rep);
+    assert.equal(await page.textContent('h1'), 'Your year');
+    assert.ok((await page.$$('svg[role=img]')).length >= 1, 'charts of the year');
+    await shot(page, 'home-rep');
+
+    await page.goto(`${base}/people`);
+    assert.deepEqual(await firstColumn(page), [cast.rep.name], 'the people list is the rep alone');
+    await shot(page, 'people-rep');
+    const own = await page.getAttribute('table.grid tbody a', 'href');
+
+    // A teammate found by the manager's test, else the executive (the company's first person).
+    const other = seen.teammate || '/people/P00001';
+    const missing = await page.goto(`${base}${other}`);
+    assert.equal(missing.status(), 404, `${other} is out of the rep's sight`);
+
+    const mine = await page.goto(`${base}${own}`);
+    assert.equal(mine.status(), 200);
+    assert.equal(await page.textContent('h1'), cast.rep.name);
+    await shot(page, 'person-rep');
+
+    await page.goto(`${base}/accounts`);
+    assert.ok((await firstColumn(page)).length >= 1, "the rep's accounts");
+    assert.equal((await page.goto(`${base}/admin/audit`)).status(), 403);
+    await page.context().close();
+  });
+
+  test('a rep creates an API token on the profile page; the same post without its CSRF token is refused', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.rep);
+    await page.goto(`${base}/profile`);
+    await page.fill('input[name=name]', 'browser test');
+    await Promise.all([page.waitForLoadState('load'), page.click('text=Create a token')]);
+    const token = await page.textContent('code.token');
+    assert.match(token, /^atn_[0-9a-f]{64}$/);
+    seen.token = true;
+    assert.ok(await page.$('td:text("browser test")'), 'the token is listed');
+    await shot(page, 'profile-token');
+
+    const forged = await page.request.post(`${base}/profile/tokens`, {
+      form: { name: 'forged' },
+      maxRedirects: 0,
+    });
+    assert.equal(forged.status(), 403);
+    await page.context().close();
+  });
+
+  test('sales operations reads the import page and the audit log', async () => {
+    const page = await freshPage();
+    await signIn(page, OPS);
+    await page.goto(`${base}/admin/import`);
+    assert.equal(await page.textContent('h1'), 'Data import');
+    assert.match(await page.textContent('main'), /attain demo/, 'the demo import is listed');
+    await shot(page, 'import');
+
+    await page.goto(`${base}/admin/audit`);
+    assert.equal(await page.textContent('h1'), 'Audit log');
+    const log = await page.textContent('main');
+    assert.match(log, /attain demo/, "the demo's import, month closes and sign-ins");
+    if (seen.token) assert.match(log, /api_token/, "the rep's new token is audited");
+    await shot(page, 'audit');
+    await page.context().close();
+  });
+});
