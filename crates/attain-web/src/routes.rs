@@ -156,6 +156,14 @@ pub fn registry() -> Vec<Route> {
             pages::territories::show_territories,
         ),
         route(
+            post.clone(),
+            "/territories",
+            SalesOps,
+            Page,
+            "Add or change a territory: name, parent, target market (audited)",
+            pages::territories::save_territory,
+        ),
+        route(
             get.clone(),
             "/accounts",
             SignedIn,
