@@ -165,6 +165,22 @@ pub fn registry() -> Vec<Route> {
         ),
         route(
             get.clone(),
+            "/territories/moves",
+            SalesOps,
+            Page,
+            "Move accounts to a territory from a date: the form",
+            pages::moves::show_moves,
+        ),
+        route(
+            post.clone(),
+            "/territories/moves",
+            SalesOps,
+            Page,
+            "Preview a move of accounts (writes nothing) or apply it as alignments (audited)",
+            pages::moves::submit_moves,
+        ),
+        route(
+            get.clone(),
             "/accounts",
             SignedIn,
             Page,

@@ -72,6 +72,19 @@ fn cases() -> Vec<Case> {
             "/territories",
             [303, 403, 403, 403, 403, 422],
         ),
+        case(
+            "GET",
+            "/territories/moves",
+            "/territories/moves",
+            SALES_OPS_PAGE,
+        ),
+        // The matrix's form has no rule or date: sales ops gets the form back with the field named.
+        case(
+            "POST",
+            "/territories/moves",
+            "/territories/moves",
+            [303, 403, 403, 403, 403, 422],
+        ),
         case("GET", "/accounts", "/accounts", SIGNED_IN_PAGE),
         case(
             "GET",

@@ -1,10 +1,11 @@
-//! Territory planning: sales ops edits the tree (audited, never a cycle or a second root).
+//! Territory planning: sales ops edits the tree (audited, never a cycle or a second root) and
+//! moves accounts from a date (preview writes nothing; apply leaves earlier results alone).
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
+use common::{Browser, TestApp};
 
 fn territory(app: &TestApp, id: &str) -> Vec<(String, Option<String>, Option<String>)> {
     app.rows(&format!(
@@ -145,6 +146,168 @@ fn only_sales_ops_edits_territories_and_only_with_the_forms_token() {
             let a = app.post_form("/territories", &ops.cookie, &forged).await;
             assert_eq!(a.status, StatusCode::FORBIDDEN);
             assert!(territory(&app, "x9").is_empty());
+        });
+    }
+}
+
+/// The summed bookings actual of a territory in a month of 2026 (0 without a row).
+fn bookings(app: &TestApp, territory: &str, month: i64) -> i64 {
+    app.rows(&format!(
+        "SELECT actual FROM result_territories WHERE territory_id = '{territory}'
+         AND year = 2026 AND month = {month} AND metric = 'bookings'"
+    ))
+    .iter()
+    .map(|r| r.int(0).unwrap())
+    .sum()
+}
+
+async fn calculate(app: &TestApp, ops: &Browser) {
+    let a = app.post("/pay/close/2026/calculate", ops, &[]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+}
+
+#[test]
+fn moving_an_account_from_march_leaves_earlier_results_and_counts_later_bookings_for_the_new_territory()
+ {
+    for app in TestApp::worked() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let add = app
+                .post(
+                    "/territories",
+                    &ops,
+                    &[("territory_id", "t2"), ("name", "T2"), ("parent_id", "co")],
+                )
+                .await;
+            assert_eq!(add.status, StatusCode::SEE_OTHER, "{}", add.body);
+            calculate(&app, &ops).await;
+            let before: Vec<i64> = (1..=12).map(|m| bookings(&app, "t1", m)).collect();
+            assert!(before[0] != 0 && before[2] != 0, "{before:?}");
+
+            let fields = [
+                ("account_ids", "a1"),
+                ("territory_id", "t2"),
+                ("start_date", "2026-03-01"),
+            ];
+            let audit_rows = app.count("audit_log");
+            let preview = app.post("/territories/moves", &ops, &fields).await;
+            assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+            assert!(
+                preview.body.contains("<td>t1</td><td>t2</td>"),
+                "{}",
+                preview.body
+            );
+            assert!(preview.body.contains("value=\"apply\""));
+            assert_eq!(app.count("alignments"), 0, "a preview writes nothing");
+            assert_eq!(app.count("audit_log"), audit_rows);
+
+            let mut apply = fields.to_vec();
+            apply.push(("action", "apply"));
+            let done = app.post("/territories/moves", &ops, &apply).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+            assert!(done.body.contains("Moved 1 account(s) to t2"));
+            let rows = app.rows("SELECT account_id, territory_id, start_date FROM alignments");
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].string(1).unwrap(), "t2");
+            assert_eq!(rows[0].date(2).unwrap().to_string(), "2026-03-01");
+            let audit = app
+                .rows("SELECT before_json, after_json FROM audit_log WHERE entity = 'alignment'");
+            assert_eq!(audit.len(), 1);
+            assert!(audit[0].string(0).unwrap().contains("\"t1\""));
+            assert!(audit[0].string(1).unwrap().contains("\"t2\""));
+
+            calculate(&app, &ops).await;
+            assert_eq!(bookings(&app, "t1", 1), before[0], "January stays with t1");
+            assert_eq!(bookings(&app, "t1", 2), before[1], "February stays with t1");
+            assert_eq!(bookings(&app, "t1", 3), 0, "March leaves t1");
+            assert_eq!(bookings(&app, "t2", 3), before[2], "March counts for t2");
+            assert_eq!(bookings(&app, "t2", 1), 0);
+            assert_eq!(bookings(&app, "co", 3), before[2], "the root still sees it");
+
+            // Nothing left to move: the same rule previews no account.
+            let again = app.post("/territories/moves", &ops, &fields).await;
+            assert!(again.body.contains("Preview: 0 account(s)"));
+        });
+    }
+}
+
+#[test]
+fn a_move_needs_a_rule_a_known_territory_and_a_date_and_only_sales_ops_moves() {
+    for app in TestApp::all() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let no_rule = app
+                .post(
+                    "/territories/moves",
+                    &ops,
+                    &[("territory_id", "west"), ("start_date", "2026-07-01")],
+                )
+                .await;
+            assert_eq!(no_rule.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(no_rule.body.contains("Accounts: give a country"));
+            let bad_date = app
+                .post(
+                    "/territories/moves",
+                    &ops,
+                    &[
+                        ("industry", "Manufacturing"),
+                        ("territory_id", "west"),
+                        ("start_date", "July"),
+                    ],
+                )
+                .await;
+            assert!(bad_date.body.contains("Start date: a date like"));
+            let nowhere = app
+                .post(
+                    "/territories/moves",
+                    &ops,
+                    &[
+                        ("industry", "manufacturing"),
+                        ("territory_id", "mars"),
+                        ("start_date", "2026-07-01"),
+                    ],
+                )
+                .await;
+            assert!(
+                nowhere
+                    .body
+                    .contains("To territory: there is no territory mars.")
+            );
+            let by_industry = app
+                .post(
+                    "/territories/moves",
+                    &ops,
+                    &[
+                        ("industry", "manufacturing"),
+                        ("territory_id", "west"),
+                        ("start_date", "2026-07-01"),
+                    ],
+                )
+                .await;
+            assert!(by_industry.body.contains("<td>east1</td><td>west</td>"));
+            assert!(!by_industry.body.contains("Globex"));
+            let apply = [
+                ("industry", "Manufacturing"),
+                ("territory_id", "west"),
+                ("start_date", "2026-07-01"),
+                ("action", "apply"),
+            ];
+            for email in ["r1@x.test", "m1@x.test", "dir@x.test", "exec@x.test"] {
+                let b = app.sign_in(email).await;
+                assert_eq!(
+                    app.get("/territories/moves", Some(&b)).await.status,
+                    StatusCode::FORBIDDEN
+                );
+                let a = app.post("/territories/moves", &b, &apply).await;
+                assert_eq!(a.status, StatusCode::FORBIDDEN, "{email}");
+            }
+            let mut forged = vec![("csrf", "forged")];
+            forged.extend_from_slice(&apply);
+            let a = app
+                .post_form("/territories/moves", &ops.cookie, &forged)
+                .await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN);
+            assert_eq!(app.count("alignments"), 0);
         });
     }
 }
