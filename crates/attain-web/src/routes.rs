@@ -181,6 +181,14 @@ pub fn registry() -> Vec<Route> {
         ),
         route(
             get.clone(),
+            "/territories/balance",
+            SalesOps,
+            Page,
+            "Territory balance: accounts, potential, open pipeline, last year per territory and rep",
+            pages::balance::show_balance,
+        ),
+        route(
+            get.clone(),
             "/accounts",
             SignedIn,
             Page,

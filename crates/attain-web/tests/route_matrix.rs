@@ -78,6 +78,12 @@ fn cases() -> Vec<Case> {
             "/territories/moves",
             SALES_OPS_PAGE,
         ),
+        case(
+            "GET",
+            "/territories/balance",
+            "/territories/balance",
+            SALES_OPS_PAGE,
+        ),
         // The matrix's form has no rule or date: sales ops gets the form back with the field named.
         case(
             "POST",

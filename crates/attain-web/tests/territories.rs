@@ -311,3 +311,26 @@ fn a_move_needs_a_rule_a_known_territory_and_a_date_and_only_sales_ops_moves() {
         });
     }
 }
+
+#[test]
+fn the_balance_shows_accounts_potential_and_open_pipeline_per_territory_and_rep_to_sales_ops_only()
+{
+    for app in TestApp::all() {
+        app.exec(
+            "UPDATE accounts SET annual_revenue = 12000000 WHERE account_id = 'a1'",
+            &[],
+        );
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let page = app.get("/territories/balance", Some(&ops)).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            assert!(page.body.contains("East One"));
+            assert!(page.body.contains("Rita Rep"));
+            assert!(page.body.contains("$120,000.00"), "potential of a1");
+            assert!(page.body.contains("$50,000.00"), "open pipeline of o1");
+            let r1 = app.sign_in("r1@x.test").await;
+            let refused = app.get("/territories/balance", Some(&r1)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        });
+    }
+}
