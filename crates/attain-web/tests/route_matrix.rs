@@ -65,6 +65,32 @@ fn cases() -> Vec<Case> {
         case("GET", "/people", "/people", SIGNED_IN_PAGE),
         case("GET", "/people/{person_id}", "/people/r1", SIGNED_IN_PAGE),
         case("GET", "/territories", "/territories", SIGNED_IN_PAGE),
+        // The matrix's form names no territory: sales ops gets the form back (422).
+        case(
+            "POST",
+            "/territories",
+            "/territories",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        case(
+            "GET",
+            "/territories/moves",
+            "/territories/moves",
+            SALES_OPS_PAGE,
+        ),
+        case(
+            "GET",
+            "/territories/balance",
+            "/territories/balance",
+            SALES_OPS_PAGE,
+        ),
+        // The matrix's form has no rule or date: sales ops gets the form back with the field named.
+        case(
+            "POST",
+            "/territories/moves",
+            "/territories/moves",
+            [303, 403, 403, 403, 403, 422],
+        ),
         case("GET", "/accounts", "/accounts", SIGNED_IN_PAGE),
         case(
             "GET",

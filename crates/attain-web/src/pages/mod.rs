@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod adjustments;
 pub mod admin;
+pub mod balance;
 pub mod home;
+pub mod moves;
 pub mod objectives;
 pub mod pay;
 pub mod people;

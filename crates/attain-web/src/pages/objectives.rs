@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 pub const METRICS: [&str; 3] = ["bookings", "revenue", "margin"];
 
 /// Probabilities of the default open stages, used while the stages table is empty.
-const DEFAULT_OPEN_STAGES: &[(&str, i64)] = &[
+pub(crate) const DEFAULT_OPEN_STAGES: &[(&str, i64)] = &[
     ("prospecting", 10),
     ("qualification", 20),
     ("needs_analysis", 40),
