@@ -54,9 +54,16 @@ function startDemo(db) {
       env: { ...process.env, ATTAIN_LOG: process.env.ATTAIN_LOG || 'warn' },
     });
     const lines = [];
-    const timer = setTimeout(() => fail(new Error(`attain demo did not serve:\n${lines.join('\n')}`)), 60_000);
-    child.on('error', fail);
-    child.on('exit', (code) => fail(new Error(`attain demo exited (${code}):\n${lines.join('\n')}`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      fail(new Error(`attain demo did not serve within a minute:\n${lines.join('\n')}`));
+    }, 60_000);
+    const failed = (e) => {
+      clearTimeout(timer);
+      fail(e);
+    };
+    child.on('error', failed);
+    child.on('exit', (code) => failed(new Error(`attain demo exited (${code}):\n${lines.join('\n')}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       const served = line.match(/^Attain is serving on (http:\/\/\S+)/);
