@@ -197,3 +197,39 @@ fn the_forecast_adds_the_weighted_pipeline_closing_in_the_rest_of_the_year() {
         });
     }
 }
+
+#[test]
+fn the_variance_report_downloads_as_xlsx_with_numbers_and_escapes_formula_like_names() {
+    for app in TestApp::all() {
+        app.results();
+        objectives(&app);
+        app.exec(
+            "UPDATE people SET name = $1 WHERE person_id = 'r1'",
+            params!["=HYPERLINK(\"http://x\")"],
+        );
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let csv = app
+                .get("/plan/variance?year=2026&through=3&format=csv", Some(&ops))
+                .await;
+            assert!(
+                csv.body
+                    .contains("r1,\"'=HYPERLINK(\"\"http://x\"\")\",rep,30000.00,71000.00"),
+                "{}",
+                csv.body
+            );
+            let (status, xlsx) = app
+                .get_bytes("/plan/variance?year=2026&through=3&format=xlsx", &ops)
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(xlsx.starts_with(b"PK"), "an XLSX file is a ZIP archive");
+            let text = String::from_utf8_lossy(&xlsx);
+            assert!(
+                text.contains("<v>71000.00</v>"),
+                "amounts are numeric cells"
+            );
+            assert!(text.contains("HYPERLINK"), "the name is kept as text");
+            assert!(!text.contains("<f>"), "no cell is a formula");
+        });
+    }
+}

@@ -6,16 +6,17 @@
 //! Objectives are the `targets` rows (the approved plan), actuals `result_credits.credited` or
 //! `result_territories.actual`. Attainment is [`ratio_of`], the engine's RHE6, everywhere.
 
+use super::pay::close::download;
 use super::{Chrome, Company, Pager, render};
 use crate::error::{Fail, PageResult};
 use crate::fmt::{Amount, Currency, attainment, money, ratio_of};
+use crate::sheet::{Cell, Sheet};
 use crate::{AppState, Viewer};
 use askama::Template;
 use attain_domain::Money;
 use attain_domain::rounding::div_rhe;
 use attain_store::{Executor, Value, params};
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 use std::collections::{HashMap, HashSet};
 
@@ -331,6 +332,7 @@ struct VariancePage {
     rows: Vec<VarianceRow>,
     pager: Pager,
     csv: String,
+    xlsx: String,
     metrics: [&'static str; 3],
     levels: [&'static str; 5],
     /// `person` or `territory`: what the rows are.
@@ -457,38 +459,53 @@ pub async fn show_variance(
                 let o = sort_key(a, &q.sort).cmp(&sort_key(b, &q.sort));
                 if desc { o.reverse() } else { o }
             });
-            if q.format == "csv" {
-                let mut out = format!("{scope_word}_id,name,role");
+            if q.format == "csv" || q.format == "xlsx" {
+                let mut header: Vec<String> =
+                    vec![format!("{scope_word}_id"), "name".into(), "role".into()];
                 for m in METRICS {
-                    out.push_str(&format!(
-                        ",{m}_objective,{m}_actual,{m}_attainment,{m}_variance"
-                    ));
+                    for c in ["objective", "actual", "attainment", "variance"] {
+                        header.push(format!("{m}_{c}"));
+                    }
                 }
-                out.push('\n');
+                let mut out = Vec::with_capacity(rows.len());
                 for r in &rows {
-                    out.push_str(&format!("{},{},{}", csv(&r.id), csv(&r.name), r.role));
+                    let mut cells = vec![
+                        Cell::from(r.id.as_str()),
+                        Cell::from(r.name.as_str()),
+                        Cell::from(r.role.as_str()),
+                    ];
                     for i in 0..3 {
                         let (o, a) = (
                             Money::from_cents(r.objective[i]),
                             Money::from_cents(r.actual[i]),
                         );
-                        out.push_str(&format!(
-                            ",{o},{a},{},{}",
-                            ratio_of(a, o).map(|r| r.fixed6()).unwrap_or_default(),
-                            a - o
-                        ));
+                        cells.extend([
+                            Cell::Money(o),
+                            Cell::Money(a),
+                            Cell::Ratio(ratio_of(a, o)),
+                            Cell::Money(a - o),
+                        ]);
                     }
-                    out.push('\n');
+                    out.push(cells);
                 }
-                let name = format!("attachment; filename=\"variance-{year}.csv\"");
-                return Ok((
-                    [
-                        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                        (header::CONTENT_DISPOSITION, name),
-                    ],
-                    out,
-                )
-                    .into_response());
+                let sheet = Sheet {
+                    name: format!("Variance {year}"),
+                    header,
+                    rows: out,
+                };
+                return Ok(if q.format == "xlsx" {
+                    download(
+                        sheet.to_xlsx(),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        &format!("variance-{year}.xlsx"),
+                    )
+                } else {
+                    download(
+                        sheet.to_csv().into_bytes(),
+                        "text/csv; charset=utf-8",
+                        &format!("variance-{year}.csv"),
+                    )
+                });
             }
             let link = |extra: Vec<(&str, String)>| {
                 let mut pairs = vec![
@@ -516,6 +533,7 @@ pub async fn show_variance(
                     .collect();
             }
             let csv = link(vec![("format", "csv".into())]);
+            let xlsx = link(vec![("format", "xlsx".into())]);
             render(&VariancePage {
                 chrome: Chrome::new(&viewer, &company, "Variance", "plan", "variance"),
                 year,
@@ -526,6 +544,7 @@ pub async fn show_variance(
                 rows,
                 pager,
                 csv,
+                xlsx,
                 metrics: METRICS,
                 levels: ["rep", "manager", "director", "executive", "territory"],
                 kind: scope_word,
@@ -533,13 +552,4 @@ pub async fn show_variance(
             })
         })
         .await?)
-}
-
-/// Quotes a CSV field when it needs it.
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
