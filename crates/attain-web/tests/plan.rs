@@ -325,3 +325,49 @@ fn the_reconciliation_lists_every_territory_with_its_children_and_gaps() {
         });
     }
 }
+
+#[test]
+fn two_versions_are_compared_side_by_side_and_only_differences_are_listed() {
+    for app in TestApp::all() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            app.post_form("/plan/allocation", &ops.cookie, &form(&ops, "save"))
+                .await;
+            // Version 2: the same but 240,000 and no over-assignment.
+            let mut second: Vec<(&str, &str)> =
+                vec![("csrf", ops.csrf.as_str()), ("action", "save")];
+            for (k, v) in FORM {
+                second.push(match *k {
+                    "total" => ("total", "240000"),
+                    "overassign" => ("overassign", "0"),
+                    _ => (k, v),
+                });
+            }
+            app.post_form("/plan/allocation", &ops.cookie, &second)
+                .await;
+            assert_eq!(versions(&app), 2);
+
+            let page = app
+                .get("/plan/versions/2026/bookings/2?compare=1", Some(&ops))
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(
+                page.body.contains("Version 2 against version 1"),
+                "{}",
+                page.body
+            );
+            // The company: 240,000 against 120,000, a change of 120,000.
+            assert!(page.body.contains("$240,000.00"));
+            assert!(page.body.contains("$120,000.00"));
+            // r1 carried 16,500 in version 1 (10 % over-assigned), 30,000 in version 2.
+            assert!(page.body.contains("$16,500.00"));
+            assert!(page.body.contains("$30,000.00"));
+            assert!(page.body.contains("$13,500.00"));
+
+            let unknown = app
+                .get("/plan/versions/2026/bookings/2?compare=9", Some(&ops))
+                .await;
+            assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        });
+    }
+}

@@ -20,7 +20,7 @@ use attain_store::{Executor, Store};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// At most this many people are listed on a page (the rest are counted).
 const MAX_PEOPLE: usize = 1000;
@@ -508,6 +508,87 @@ struct VersionPage {
     more_people: usize,
     confirm: Option<(Totals, Totals)>,
     done: Option<Done>,
+    /// The other versions of the year and metric, to compare with.
+    others: Vec<u32>,
+    compare: Option<Comparison>,
+}
+
+/// Two versions side by side: every company, territory and person whose annual target differs.
+pub struct Comparison {
+    other: u32,
+    rows: Vec<CompareRow>,
+    /// Scopes whose annual target is the same in both.
+    same: usize,
+}
+
+/// One scope's annual target in this version and in the other.
+pub struct CompareRow {
+    scope: &'static str,
+    id: String,
+    name: String,
+    this: Amount,
+    other: Amount,
+    change: Amount,
+}
+
+/// Returns the annual target of every (scope, id) of a version's rows.
+fn annual_by_scope(rows: &[attain_planning::TargetRow]) -> BTreeMap<(Scope, String), Money> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        *out.entry((r.scope, r.scope_id.clone()))
+            .or_insert(Money::ZERO) += r.amount;
+    }
+    out
+}
+
+/// Compares version `v` with version `w` of the same year and metric.
+fn compare_versions(
+    store: &Store,
+    info: &VersionInfo,
+    w: u32,
+    names: &Names,
+    cur: &Currency,
+) -> Result<Comparison, Fail> {
+    let this = annual_by_scope(&attain_planning::version_rows(
+        store,
+        info.year,
+        info.metric,
+        info.version,
+    )?);
+    let that = annual_by_scope(&attain_planning::version_rows(
+        store,
+        info.year,
+        info.metric,
+        w,
+    )?);
+    let keys: BTreeSet<&(Scope, String)> = this.keys().chain(that.keys()).collect();
+    let mut rows = Vec::new();
+    let mut same = 0;
+    for key in keys {
+        let a = this.get(key).copied().unwrap_or(Money::ZERO);
+        let b = that.get(key).copied().unwrap_or(Money::ZERO);
+        if a == b {
+            same += 1;
+            continue;
+        }
+        let (scope, id) = key;
+        rows.push(CompareRow {
+            scope: scope.as_str(),
+            id: id.clone(),
+            name: match scope {
+                Scope::Person => names.person(id),
+                _ => names.territory(id),
+            },
+            this: money(a, cur),
+            other: money(b, cur),
+            change: money(a - b, cur),
+        });
+    }
+    Ok(Comparison {
+        other: w,
+        rows,
+        same,
+    })
 }
 
 /// Target sums by scope, formatted.
@@ -542,6 +623,7 @@ fn version_page(
     info: &VersionInfo,
     confirm: bool,
     done: Option<&Approval>,
+    compare: Option<u32>,
 ) -> Result<Response, Fail> {
     let (year, metric, v) = (info.year, info.metric, info.version);
     let mut conn = store.conn()?;
@@ -604,7 +686,19 @@ fn version_page(
     } else {
         None
     };
+    let others: Vec<u32> = attain_planning::versions(store, year, metric)?
+        .iter()
+        .map(|o| o.version)
+        .filter(|&o| o != v)
+        .collect();
+    let compare = match compare.filter(|w| *w != v) {
+        Some(w) if others.contains(&w) => Some(compare_versions(store, info, w, &names, cur)?),
+        Some(_) => return Err(Fail::NotFound),
+        None => None,
+    };
     let page = VersionPage {
+        others,
+        compare,
         chrome: Chrome::new(
             viewer,
             &company,
@@ -639,13 +733,20 @@ pub async fn show_version(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((year, metric, v)): VersionPath,
+    Query(q): Query<CompareQuery>,
 ) -> PageResult {
     Ok(state
         .blocking(move |store| {
             let info = find_version(store, year, metric_of(&metric)?, Some(v))?;
-            version_page(store, &viewer, &info, false, None)
+            version_page(store, &viewer, &info, false, None, q.compare)
         })
         .await?)
+}
+
+/// `?compare=W`: show version W beside this one.
+#[derive(serde::Deserialize)]
+pub struct CompareQuery {
+    compare: Option<u32>,
 }
 
 /// Asks to confirm an approval, showing the targets' totals before and after.
@@ -657,7 +758,7 @@ pub async fn confirm_approval(
     Ok(state
         .blocking(move |store| {
             let info = find_version(store, year, metric_of(&metric)?, Some(v))?;
-            version_page(store, &viewer, &info, true, None)
+            version_page(store, &viewer, &info, true, None, None)
         })
         .await?)
 }
@@ -673,7 +774,14 @@ pub async fn submit_approval(
             let metric = metric_of(&metric)?;
             find_version(store, year, metric, Some(v))?;
             let approval = attain_planning::approve(store, year, metric, v, &viewer.email)?;
-            version_page(store, &viewer, &approval.version, false, Some(&approval))
+            version_page(
+                store,
+                &viewer,
+                &approval.version,
+                false,
+                Some(&approval),
+                None,
+            )
         })
         .await?)
 }
