@@ -49,17 +49,7 @@ const R: Cell = Cell::Ratio;
 static FILES: &[ResultsFile] = &[
     ResultsFile {
         name: "credits.csv",
-        header: &[
-            "person_id",
-            "year",
-            "month",
-            "metric",
-            "direct",
-            "override",
-            "credited",
-            "target",
-            "attainment",
-        ],
+        header: crate::write::CREDIT_COLUMNS,
         sql: "SELECT person_id, year, month, metric, direct, override, credited, target, attainment \
               FROM result_credits WHERE year = $1",
         kinds: &[T, I, I, T, M, M, M, M, R],
@@ -67,20 +57,7 @@ static FILES: &[ResultsFile] = &[
     },
     ResultsFile {
         name: "payouts.csv",
-        header: &[
-            "person_id",
-            "plan_id",
-            "component",
-            "year",
-            "month",
-            "period_credit",
-            "period_target",
-            "attainment",
-            "earned_to_date",
-            "adjustment",
-            "payout",
-            "locked",
-        ],
+        header: crate::write::PAYOUT_COLUMNS,
         sql: "SELECT person_id, plan_id, component, year, month, period_credit, period_target, \
               attainment, earned_to_date, adjustment, payout, locked FROM result_payouts WHERE year = $1",
         kinds: &[T, T, T, I, I, M, M, R, M, M, M, Cell::Bool],
@@ -88,15 +65,7 @@ static FILES: &[ResultsFile] = &[
     },
     ResultsFile {
         name: "territory_results.csv",
-        header: &[
-            "territory_id",
-            "year",
-            "month",
-            "metric",
-            "actual",
-            "target",
-            "attainment",
-        ],
+        header: crate::write::TERRITORY_COLUMNS,
         sql: "SELECT territory_id, year, month, metric, actual, target, attainment \
               FROM result_territories WHERE year = $1",
         kinds: &[T, I, I, T, M, M, R],
@@ -104,14 +73,7 @@ static FILES: &[ResultsFile] = &[
     },
     ResultsFile {
         name: "statements.csv",
-        header: &[
-            "person_id",
-            "year",
-            "month",
-            "calculated",
-            "adjustments",
-            "total",
-        ],
+        header: crate::write::STATEMENT_COLUMNS,
         sql: "SELECT person_id, year, month, calculated, adjustments, total \
               FROM result_statements WHERE year = $1",
         kinds: &[T, I, I, M, M, M],

@@ -5,6 +5,53 @@
 use crate::results::Results;
 use attain_store::{Executor, StoreError, Tx, Value};
 
+/// The columns of credits.csv and `result_credits`, in the order of dataset.md.
+pub(crate) const CREDIT_COLUMNS: &[&str] = &[
+    "person_id",
+    "year",
+    "month",
+    "metric",
+    "direct",
+    "override",
+    "credited",
+    "target",
+    "attainment",
+];
+/// The columns of payouts.csv and `result_payouts`, in the order of dataset.md.
+pub(crate) const PAYOUT_COLUMNS: &[&str] = &[
+    "person_id",
+    "plan_id",
+    "component",
+    "year",
+    "month",
+    "period_credit",
+    "period_target",
+    "attainment",
+    "earned_to_date",
+    "adjustment",
+    "payout",
+    "locked",
+];
+/// The columns of territory_results.csv and `result_territories`, in the order of dataset.md.
+pub(crate) const TERRITORY_COLUMNS: &[&str] = &[
+    "territory_id",
+    "year",
+    "month",
+    "metric",
+    "actual",
+    "target",
+    "attainment",
+];
+/// The columns of statements.csv and `result_statements`, in the order of dataset.md.
+pub(crate) const STATEMENT_COLUMNS: &[&str] = &[
+    "person_id",
+    "year",
+    "month",
+    "calculated",
+    "adjustments",
+    "total",
+];
+
 /// Inserts `rows` (each with one value per column) into `table` through the store's bulk
 /// door (prepared single-row inserts on SQLite, `COPY` on PostgreSQL).
 pub fn insert_rows(
@@ -49,17 +96,7 @@ pub fn write_results(tx: &mut Tx<'_>, results: &Results) -> Result<(), StoreErro
     insert_rows(
         tx,
         "result_credits",
-        &[
-            "person_id",
-            "year",
-            "month",
-            "metric",
-            "direct",
-            "override",
-            "credited",
-            "target",
-            "attainment",
-        ],
+        CREDIT_COLUMNS,
         results.credits.iter().map(|c| {
             vec![
                 c.person_id.as_str().into(),
@@ -77,20 +114,7 @@ pub fn write_results(tx: &mut Tx<'_>, results: &Results) -> Result<(), StoreErro
     insert_rows(
         tx,
         "result_payouts",
-        &[
-            "person_id",
-            "plan_id",
-            "component",
-            "year",
-            "month",
-            "period_credit",
-            "period_target",
-            "attainment",
-            "earned_to_date",
-            "adjustment",
-            "payout",
-            "locked",
-        ],
+        PAYOUT_COLUMNS,
         results.payouts.iter().map(|p| {
             vec![
                 p.person_id.as_str().into(),
@@ -111,15 +135,7 @@ pub fn write_results(tx: &mut Tx<'_>, results: &Results) -> Result<(), StoreErro
     insert_rows(
         tx,
         "result_territories",
-        &[
-            "territory_id",
-            "year",
-            "month",
-            "metric",
-            "actual",
-            "target",
-            "attainment",
-        ],
+        TERRITORY_COLUMNS,
         results.territories.iter().map(|t| {
             vec![
                 t.territory_id.as_str().into(),
@@ -135,14 +151,7 @@ pub fn write_results(tx: &mut Tx<'_>, results: &Results) -> Result<(), StoreErro
     insert_rows(
         tx,
         "result_statements",
-        &[
-            "person_id",
-            "year",
-            "month",
-            "calculated",
-            "adjustments",
-            "total",
-        ],
+        STATEMENT_COLUMNS,
         results.statements.iter().map(|s| {
             vec![
                 s.person_id.as_str().into(),

@@ -47,6 +47,16 @@ fn pg_in(columns: &[&str], n: usize) -> String {
     }
 }
 
+/// Returns the SQLite condition `a = ?1 AND b = ?2 …` that one key of `columns` binds.
+fn sqlite_key_equals(columns: &[&str]) -> String {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 1))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
 impl Tx<'_> {
     /// Inserts `rows` (each with one value per column) into `table`. A row whose key already
     /// exists is not inserted: its index is returned, and every other row is written.
@@ -111,14 +121,9 @@ impl Tx<'_> {
         let mut found = HashSet::new();
         match self {
             Tx::Sqlite(t) => {
-                let conds: Vec<String> = columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("{c} = ?{}", i + 1))
-                    .collect();
                 let sql = format!(
                     "SELECT 1 FROM {table} WHERE {} LIMIT 1",
-                    conds.join(" AND ")
+                    sqlite_key_equals(columns)
                 );
                 let mut stmt = t.prepare_cached(&sql)?;
                 for key in keys {
@@ -155,15 +160,10 @@ impl Tx<'_> {
         let mut out = Vec::new();
         match self {
             Tx::Sqlite(t) => {
-                let conds: Vec<String> = key_columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("{c} = ?{}", i + 1))
-                    .collect();
                 let sql = format!(
                     "SELECT {} FROM {table} WHERE {}",
                     columns.join(", "),
-                    conds.join(" AND ")
+                    sqlite_key_equals(key_columns)
                 );
                 let mut stmt = t.prepare_cached(&sql)?;
                 for key in keys {
