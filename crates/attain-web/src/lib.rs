@@ -13,6 +13,7 @@ pub mod chart;
 pub mod error;
 pub mod fmt;
 pub mod pages;
+pub mod records;
 pub mod routes;
 pub mod sheet;
 pub mod viewer;

@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}`.
 
 pub mod openapi;
+pub mod records;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;
