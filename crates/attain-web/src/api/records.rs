@@ -141,7 +141,7 @@ async fn write(
     body: Bytes,
     entity: Entity,
 ) -> Response {
-    if key.is_none() && !may_change(&viewer) {
+    if !may_change(&viewer) {
         return json_error(Fail::Forbidden);
     }
     let r = state
