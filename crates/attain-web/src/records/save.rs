@@ -121,20 +121,24 @@ pub fn save(
     let today = chrono::Utc::now().date_naive();
     let mut f = fields.clone();
     let key_col = entity.key();
-    match (&stored, f.get(key_col).map(|s| s.trim().to_owned())) {
-        (Some(s), Some(k)) if !k.is_empty() && k != s.key() => {
+    let given = f
+        .get(key_col)
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    match &stored {
+        Some(s) if !given.is_empty() && given != s.key() => {
             return Err(Invalid::new(key_col, "cannot be changed").into());
         }
-        (None, Some(k)) if !k.is_empty() => {
-            if load(tx, entity, &k)?.is_some() {
-                return Err(Invalid::new(key_col, format!("'{k}' is taken")).into());
-            }
-        }
-        (None, _) => {
+        Some(_) => {}
+        None if given.is_empty() => {
             let id = new_id(tx, entity.file(), key_col, entity.prefix())?;
             f.insert(key_col.to_owned(), id);
         }
-        _ => {}
+        None => {
+            if load(tx, entity, &given)?.is_some() {
+                return Err(Invalid::new(key_col, format!("'{given}' is taken")).into());
+            }
+        }
     }
     if stored.is_none() {
         let me = viewer.person_id.clone().unwrap_or_default();
