@@ -19,6 +19,48 @@ use serde_json::{Value as J, json};
 
 const PER_PAGE: i64 = 200;
 
+/// Returns true for the routes of the sales records (for the OpenAPI document).
+pub fn is_record_path(path: &str) -> bool {
+    ["accounts", "contacts", "opportunities", "activities"]
+        .iter()
+        .any(|k| {
+            path.strip_prefix("/api/v1/")
+                .is_some_and(|p| p.split('/').next() == Some(k))
+        })
+}
+
+/// Returns the OpenAPI parameters of a sales records route: its path id, or a list's filters.
+pub fn openapi_parameters(path: &str, method: &str) -> Vec<J> {
+    let mut out = Vec::new();
+    for segment in path.split('/').filter(|s| s.starts_with('{')) {
+        let name = segment.trim_matches(|c| c == '{' || c == '}');
+        out.push(json!({"name": name, "in": "path", "required": true,
+                        "description": "The record's id", "schema": {"type": "string"}}));
+    }
+    if out.is_empty() && method == "GET" {
+        for (name, what) in [
+            ("q", "Text in the name (subject of an activity) or id"),
+            ("owner", "The owner, or an activity's person"),
+            ("account_id", "The account"),
+            ("opportunity_id", "An activity's opportunity"),
+            ("stage", "An opportunity's stage"),
+            ("forecast_category", "An opportunity's forecast category"),
+            ("status", "open, closed, won or lost (opportunities)"),
+            ("type", "An activity's type"),
+            (
+                "from",
+                "From this date (close date, activity date), inclusive",
+            ),
+            ("to", "To this date, inclusive"),
+            ("page", "The page of 200, from 1"),
+        ] {
+            out.push(json!({"name": name, "in": "query", "required": false,
+                            "description": what, "schema": {"type": "string"}}));
+        }
+    }
+    out
+}
+
 /// The answer to a refused field: `422` with the field named.
 pub fn invalid(e: &Invalid) -> Response {
     let body = json!({"error": {"code": "invalid", "field": e.field, "message": e.sentence()}});
