@@ -470,3 +470,123 @@ fn accounts_contacts_and_activities_are_created_and_changed_through_pages_and_ap
         });
     }
 }
+
+#[test]
+fn every_kind_is_created_and_changed_by_api_and_contacts_on_their_pages_too() {
+    for app in TestApp::all() {
+        let ops_token = app.token("ops@x.test");
+        let r1_token = app.token("r1@x.test");
+        app.run(async {
+            let acc = api_post(
+                &app,
+                "/api/v1/accounts",
+                &ops_token,
+                serde_json::json!({"account_id": "a9", "name": "Hooli", "territory_id": "west",
+                                   "employees": 120, "key_account": true}),
+            )
+            .await;
+            assert_eq!(acc.status, StatusCode::CREATED, "{}", acc.body);
+            assert_eq!(acc.json()["account"]["employees"], "120");
+            let taken = api_post(
+                &app,
+                "/api/v1/accounts",
+                &ops_token,
+                serde_json::json!({"account_id": "a9", "name": "Again", "territory_id": "west"}),
+            )
+            .await;
+            assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(taken.json()["error"]["field"], "account_id");
+            let up = api_post(&app, "/api/v1/accounts/a9", &ops_token, serde_json::json!({"industry": "Tech"})).await;
+            assert_eq!(up.status, StatusCode::OK, "{}", up.body);
+            assert_eq!(up.json()["account"]["key_account"], "true");
+            // A rep's territory (east1) is not west: the rep may not place an account there.
+            let west = api_post(
+                &app,
+                "/api/v1/accounts",
+                &r1_token,
+                serde_json::json!({"name": "Far away", "territory_id": "west"}),
+            )
+            .await;
+            assert_eq!(west.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(west.json()["error"]["field"], "territory_id");
+
+            // An opportunity created won by API books at once, with its splits given as a list.
+            let before = app.count("transactions");
+            let opp = api_post(
+                &app,
+                "/api/v1/opportunities",
+                &r1_token,
+                serde_json::json!({"account_id": "a1", "name": "Quick win", "stage": "closed_won",
+                                   "amount": "800.00", "margin": "300.00", "close_date": "2026-05-05",
+                                   "splits": [{"person_id": "r2", "percent": "12.5"}]}),
+            )
+            .await;
+            assert_eq!(opp.status, StatusCode::CREATED, "{}", opp.body);
+            let body = opp.json();
+            assert_eq!(body["opportunity"]["owner_id"], "r1");
+            assert_eq!(body["opportunity"]["forecast_category"], "closed");
+            let booking = body["booking_id"].as_str().unwrap().to_owned();
+            assert_eq!(app.count("transactions"), before + 1);
+            let split = &app.rows(&format!("SELECT percent FROM splits WHERE transaction_id = '{booking}'"))[0];
+            assert_eq!(split.int(0).unwrap(), 125_000);
+            let id = body["opportunity"]["opportunity_id"].as_str().unwrap().to_owned();
+            let got = app.get_with_token(&format!("/api/v1/opportunities/{id}"), &r1_token).await.json();
+            assert_eq!(got["stage_history"][0]["stage"], "closed_won");
+            // Losing it reverses the booking.
+            let lost = api_post(&app, &format!("/api/v1/opportunities/{id}"), &r1_token, serde_json::json!({"stage": "closed_lost"})).await;
+            assert_eq!(lost.status, StatusCode::OK, "{}", lost.body);
+            assert_eq!(lost.json()["reversal_ids"].as_array().unwrap().len(), 1);
+            assert_eq!(lost.json()["opportunity"]["forecast_category"], "omitted");
+            // Splits that give the owner's share away, or more than everything, are refused.
+            for splits in [serde_json::json!("r1:10"), serde_json::json!("r2:60, m1:50")] {
+                let n = app.count("opportunities");
+                let bad = api_post(
+                    &app,
+                    "/api/v1/opportunities",
+                    &r1_token,
+                    serde_json::json!({"account_id": "a1", "name": "Split", "stage": "closed_won",
+                                       "amount": "1.00", "close_date": "2026-05-05", "splits": splits}),
+                )
+                .await;
+                assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+                assert_eq!(bad.json()["error"]["field"], "splits");
+                assert_eq!(app.count("opportunities"), n);
+            }
+
+            let act = api_post(
+                &app,
+                "/api/v1/activities",
+                &r1_token,
+                serde_json::json!({"type": "demo", "opportunity_id": "o1", "subject": "Demo day"}),
+            )
+            .await;
+            assert_eq!(act.status, StatusCode::CREATED, "{}", act.body);
+            assert_eq!(act.json()["activity"]["person_id"], "r1");
+
+            // Contacts on their pages: added from the account, then changed.
+            let r1 = app.sign_in("r1@x.test").await;
+            let form = app.get("/contacts/new?account_id=a1", Some(&r1)).await;
+            assert_eq!(form.status, StatusCode::OK);
+            let a = app
+                .post(
+                    "/contacts",
+                    &r1,
+                    &[("account_id", "a1"), ("name", "Gina Gate"), ("buying_role", "gatekeeper")],
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+            assert_eq!(a.location(), "/accounts/a1");
+            let edit = app.get("/contacts/CON-00001/edit", Some(&r1)).await;
+            assert!(edit.body.contains("value=\"Gina Gate\""));
+            let a = app
+                .post("/contacts/CON-00001", &r1, &[("title", "Assistant"), ("reports_to_id", "c1")])
+                .await;
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+            let account = app.get("/accounts/a1", Some(&r1)).await;
+            assert!(account.body.contains("Gina Gate") && account.body.contains("Assistant"));
+            let wrong = app.post("/contacts/CON-00001", &r1, &[("buying_role", "boss")]).await;
+            assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(wrong.body.contains("Buying role: "), "{}", wrong.body);
+        });
+    }
+}
