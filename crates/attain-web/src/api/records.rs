@@ -5,7 +5,7 @@
 
 use crate::error::{Fail, json_error};
 use crate::records::access::{may_change, sees};
-use crate::records::fields::load;
+use crate::records::fields::{from_row, load, select_list};
 use crate::records::search::{Filter, condition};
 use crate::records::{Entity, Fields, Invalid, Options, SaveError, save};
 use crate::{AppState, Viewer};
@@ -125,21 +125,20 @@ async fn list(state: AppState, viewer: Viewer, f: Filter, entity: Entity) -> Res
                 )?
                 .int(0)?;
             let page = f.page.unwrap_or(1).max(1);
-            let keys = conn.query(
-                &format!(
-                    "SELECT x.{key} FROM {} x WHERE {cond} ORDER BY x.{key} LIMIT {PER_PAGE} OFFSET {}",
-                    entity.file(),
-                    (page - 1) * PER_PAGE,
-                    key = entity.key()
-                ),
-                &args,
-            )?;
-            let mut rows = Vec::with_capacity(keys.len());
-            for k in keys {
-                if let Some(r) = load(&mut conn, entity, k.text(0)?)? {
-                    rows.push(r.json());
-                }
-            }
+            let rows: Vec<J> = conn
+                .query(
+                    &format!(
+                        "SELECT {} FROM {} x WHERE {cond} ORDER BY x.{key} LIMIT {PER_PAGE} OFFSET {}",
+                        select_list(entity, "x"),
+                        entity.file(),
+                        (page - 1) * PER_PAGE,
+                        key = entity.key()
+                    ),
+                    &args,
+                )?
+                .into_iter()
+                .map(|r| from_row(entity, r).json())
+                .collect();
             Ok(Json(json!({ entity.file(): rows, "total": total, "page": page, "per_page": PER_PAGE }))
                 .into_response())
         })

@@ -199,15 +199,32 @@ pub fn load(ex: &mut impl Executor, entity: Entity, key: &str) -> StoreResult<Op
         ),
         &[Value::Text(key.to_owned())],
     )?;
-    Ok(row.map(|r| Record {
+    Ok(row.map(|r| from_row(entity, r)))
+}
+
+/// Returns a record from a row of its columns in the spec's order.
+pub fn from_row(entity: Entity, row: attain_store::Row) -> Record {
+    Record {
         entity,
-        values: spec
+        values: entity
+            .spec()
             .columns
             .iter()
-            .zip(r.into_values())
+            .zip(row.into_values())
             .map(|(c, v)| c.kind.normalize(v))
             .collect(),
-    }))
+    }
+}
+
+/// Returns the columns of a kind, each prefixed with a table alias (`x.account_id, …`).
+pub fn select_list(entity: Entity, alias: &str) -> String {
+    entity
+        .spec()
+        .columns
+        .iter()
+        .map(|c| format!("{alias}.{}", c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Inserts a new record, or updates the stored one with the same key.
