@@ -279,6 +279,7 @@ describe('attain demo in Chromium', () => {
     );
     assert.ok(next, `another open stage than ${current}`);
     await page.selectOption('select[name=stage]', next);
+    await shot(page, 'opportunity-form');
     await Promise.all([page.waitForURL(oppUrl), page.click('button:text("Save")')]);
     const after = await page.$$eval('h2:text("Stage history") + table tbody tr', (rows) => rows.length);
     assert.equal(after, before + 1, 'the stage change is in the history');
