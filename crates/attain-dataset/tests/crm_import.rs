@@ -1,6 +1,8 @@
 //! A CRM export taken in through a mapping: matched, translated, checked by the dataset rules,
 //! reported against the export's own lines, and idempotent.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use attain_dataset::crm::{self, Mapping, Mode, RecordKind, Status};

@@ -13,7 +13,9 @@ mod values;
 pub use fields::{Choice, Field, How, RecordKind, guess_columns, normalize_header};
 pub use read::{Export, Record, read};
 pub use run::{Mode, Refusal, Summary, load_directory, run};
-pub use translate::{Directory, Person, RowPreview, Status, Translation, translate};
+pub use translate::{
+    Directory, Person, RowPreview, Status, Translation, options as choice_options, translate,
+};
 pub use values::{
     DateOrder, DecimalMark, guess_value, normalize_value, parse_amount, parse_crm_date,
 };
