@@ -305,3 +305,28 @@ fn an_upload_is_only_found_by_the_user_who_sent_it() {
         });
     }
 }
+
+#[test]
+fn the_mapping_page_lists_the_values_of_the_chosen_stage_column_with_guesses() {
+    for app in TestApp::all() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let page = upload(&app, &ops, "pipeline.csv", REPORT).await;
+            let a = app.get(&page, Some(&ops)).await;
+            assert!(!a.body.contains("Id. Decision Makers</label>"));
+            let a = app
+                .post(
+                    &format!("{page}/preview"),
+                    &ops,
+                    &[("col.stage", "Phase"), ("action", "values")],
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+            assert!(a.body.contains("Id. Decision Makers</label>"), "{}", a.body);
+            assert!(a.body.contains("<option selected>needs_analysis</option>"));
+            assert!(a.body.contains("<option selected>negotiation</option>"));
+            assert!(a.body.contains("no column for the record id"));
+        });
+        assert_eq!(app.count("crm_mappings"), 0, "nothing remembered");
+    }
+}

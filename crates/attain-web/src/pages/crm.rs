@@ -512,6 +512,18 @@ pub async fn submit_preview(
             let up = find_upload(store, &viewer, &token)?;
             let mapping = mapping_from_form(up.kind, &fields);
             let problems = mapping.problems(up.kind, &up.export);
+            if fields.iter().any(|(k, v)| k == "action" && v == "values") {
+                // Only shows the values of the chosen columns; nothing is kept or remembered.
+                return mapping_page(
+                    store,
+                    &viewer,
+                    &up,
+                    &mapping,
+                    "The values of the chosen columns: map each, then preview.".to_owned(),
+                    problems,
+                    StatusCode::OK,
+                );
+            }
             if !problems.is_empty() {
                 return mapping_page(
                     store,
