@@ -51,24 +51,34 @@ pub fn parse_amount(s: &str, mark: DecimalMark) -> Result<Money, String> {
         DecimalMark::Point => (',', '.'),
         DecimalMark::Comma => ('.', ','),
     };
-    let digits: String = t
-        .chars()
-        .filter(|c| *c != group && *c != ' ' && *c != '\u{a0}' && *c != '\'')
-        .map(|c| if c == point { '.' } else { c })
-        .collect();
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    let digits_only = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let (int, frac) = match t.rfind(point) {
+        Some(i) => (&t[..i], &t[i + point.len_utf8()..]),
+        None => (t, ""),
+    };
+    if t.ends_with(point) || (!frac.is_empty() && !digits_only(frac)) {
         return Err(bad(" (digits, like $12,500.00 or 12500)"));
     }
-    let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
-    if int.is_empty() || frac.contains('.') {
+    // Thousands separators must separate thousands: `12,500` but not `1,25` or `12.500,00`
+    // read with the wrong decimal mark.
+    let groups: Vec<&str> = int.split([group, ' ', '\u{a0}', '\'']).collect();
+    let grouped =
+        groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    if !groups.iter().all(|g| digits_only(g)) {
         return Err(bad(" (digits, like $12,500.00 or 12500)"));
     }
+    if !grouped {
+        return Err(bad(
+            " (its separators do not group thousands; check the decimal mark of the mapping)",
+        ));
+    }
+    let int: String = groups.concat();
     let frac = frac.trim_end_matches('0');
     if frac.len() > 2 {
         return Err(bad(" of whole cents (at most 2 decimals)"));
     }
     let plain = if frac.is_empty() {
-        int.to_owned()
+        int
     } else {
         format!("{int}.{frac}")
     };
@@ -211,7 +221,17 @@ mod tests {
 
     #[test]
     fn amounts_that_are_not_money_are_refused_with_the_value() {
-        for bad in ["", "abc", "12.345", "1.2.3", "$", "12,5x"] {
+        for bad in [
+            "",
+            "abc",
+            "12.345",
+            "1.2.3",
+            "$",
+            "12,5x",
+            "12.500,00",
+            "1,25",
+            "5.",
+        ] {
             let e = parse_amount(bad, DecimalMark::Point).unwrap_err();
             assert!(e.contains(&format!("'{bad}'")), "{e}");
         }
