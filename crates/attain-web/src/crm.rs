@@ -34,15 +34,17 @@ pub fn save_upload(
     let token = crate::auth::random_hex(16);
     let now = Utc::now();
     let mut conn = store.conn()?;
-    conn.execute(
+    let mut tx = conn.transaction()?;
+    tx.execute(
         "DELETE FROM crm_uploads WHERE created_at < $1",
         params![now - Duration::hours(UPLOAD_LIFETIME_HOURS)],
     )?;
-    conn.execute(
+    tx.execute(
         "INSERT INTO crm_uploads (token, user_id, kind, file_name, content, mapping_json, created_at)
          VALUES ($1, $2, $3, $4, $5, NULL, $6)",
         params![token.clone(), user_id, kind.as_str(), name, text, now],
     )?;
+    tx.commit()?;
     Ok(token)
 }
 

@@ -468,3 +468,139 @@ fn choose(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crm::read;
+
+    fn directory() -> Directory {
+        let person = |id: &str, name: &str, email: &str| Person {
+            id: id.into(),
+            name: name.into(),
+            email: Some(email.into()),
+        };
+        Directory {
+            people: vec![
+                person("r1", "Rita Rep", "rita@x.test"),
+                person("r2", "Raj Rep", "raj@x.test"),
+            ],
+            accounts: vec![("a1".into(), "Acme".into()), ("a2".into(), "Globex".into())],
+            stages: crate::rules::DEFAULT_STAGES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            stored: HashMap::new(),
+        }
+    }
+
+    const EXPORT: &str = "Id,Name,Account ID,Account Name,Owner,Stage,Amount,Created,Close Date\n\
+        o1,First,a2,Acme,RITA@x.test,Prospecting,\"1,000\",2026-01-02,2026-03-31\n\
+        o2,Second,,globex,Raj Rep,Closed Won,5,2026-01-02,2026-03-31\n";
+
+    fn mapping() -> Mapping {
+        let mut m = Mapping::default();
+        for (f, c) in [
+            ("opportunity_id", "Id"),
+            ("name", "Name"),
+            ("account_id", "Account ID"),
+            ("account_name", "Account Name"),
+            ("owner", "Owner"),
+            ("stage", "Stage"),
+            ("amount", "Amount"),
+            ("created_date", "Created"),
+            ("close_date", "Close Date"),
+        ] {
+            m.columns.insert(f.into(), c.into());
+        }
+        m
+    }
+
+    fn text(t: &Translation, file: &str) -> String {
+        let bytes = &t.files.iter().find(|(n, _)| n == file).unwrap().1;
+        String::from_utf8(bytes.clone()).unwrap()
+    }
+
+    #[test]
+    fn owners_match_by_email_or_name_and_accounts_by_id_before_name() {
+        let export = read("e.csv", EXPORT.as_bytes()).unwrap();
+        let today = attain_domain::parse_date("2026-11-27").unwrap();
+        let t = translate(
+            RecordKind::Opportunities,
+            &export,
+            &mapping(),
+            &directory(),
+            today,
+        );
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(
+            text(&t, "opportunities.csv"),
+            "opportunity_id,account_id,owner_id,name,stage,amount,created_date,close_date\n\
+             o1,a2,r1,First,prospecting,1000.00,2026-01-02,2026-03-31\n\
+             o2,a2,r2,Second,closed_won,5.00,2026-01-02,2026-03-31\n"
+        );
+        assert_eq!(
+            text(&t, "stage_history.csv"),
+            "opportunity_id,stage,entered_date\no1,prospecting,2026-11-27\no2,closed_won,2026-11-27\n"
+        );
+        assert_eq!(t.lines["opportunities.csv"], vec![2, 3]);
+    }
+
+    #[test]
+    fn a_stored_record_with_the_same_values_is_unchanged_and_enters_no_stage() {
+        let export = read("e.csv", EXPORT.as_bytes()).unwrap();
+        let mut dir = directory();
+        let stored: HashMap<String, String> = [
+            ("opportunity_id", "o1"),
+            ("account_id", "a2"),
+            ("owner_id", "r1"),
+            ("name", "First"),
+            ("stage", "prospecting"),
+            ("amount", "1000.00"),
+            ("created_date", "2026-01-02"),
+            ("close_date", "2026-03-31"),
+            ("margin", "7.00"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        dir.stored.insert("o1".into(), stored);
+        let today = attain_domain::parse_date("2026-11-27").unwrap();
+        let t = translate(RecordKind::Opportunities, &export, &mapping(), &dir, today);
+        assert_eq!(
+            t.rows[0].status,
+            Status::Unchanged,
+            "{:?}",
+            t.rows[0].changes
+        );
+        assert!(!t.rows[0].stage_entered);
+        assert_eq!(t.rows[1].status, Status::Created);
+        assert_eq!(t.lines["stage_history.csv"], vec![3]);
+    }
+
+    #[test]
+    fn an_unmapped_stage_value_and_an_unknown_account_are_errors_on_their_lines() {
+        let text = EXPORT
+            .replace("Prospecting", "Id. Decision Makers?!")
+            .replace(",globex,", ",Initech,");
+        let export = read("e.csv", text.as_bytes()).unwrap();
+        let mut m = mapping();
+        m.values.insert(
+            "stage".into(),
+            [("Id. Decision Makers?!".to_owned(), String::new())]
+                .into_iter()
+                .collect(),
+        );
+        let today = attain_domain::parse_date("2026-11-27").unwrap();
+        let t = translate(RecordKind::Opportunities, &export, &m, &directory(), today);
+        assert_eq!(
+            t.errors,
+            vec![
+                "e.csv:2: Stage: 'Id. Decision Makers?!' is mapped to no value; Stage is required",
+                "e.csv:3: Account Name: 'Initech' matches no account by name; import the account \
+                 first (accounts.csv)",
+            ]
+        );
+        assert!(t.rows.is_empty());
+    }
+}
