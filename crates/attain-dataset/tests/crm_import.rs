@@ -209,3 +209,54 @@ fn a_problem_found_by_the_dataset_checks_names_the_export_line_and_column() {
 fn export_has(db: &attain_store::testing::TestDb, line: &str) -> bool {
     export(db)["activities.csv"].contains(line)
 }
+
+#[test]
+fn an_account_report_places_new_accounts_in_the_owners_territory_and_keeps_stored_ones() {
+    each_db(|db| {
+        import_ok(db, BASE);
+        let text = "Account ID,Account Name,Account Owner,Industry,Employees,Annual Revenue\n\
+                    001A,Initech,Ria,Software,\"1,200\",\"$5,000,000.00\"\n\
+                    a1,Acme,ria@x.test,Manufacturing,,\n";
+        let export = crm::read("accounts-report.csv", text.as_bytes()).unwrap();
+        let mapping = Mapping::guess(RecordKind::Accounts, &export.header);
+        let go = |mode| {
+            crm::run(db, RecordKind::Accounts, &export, &mapping, today(), mode)
+                .unwrap()
+                .unwrap()
+        };
+        let first = go(Mode::Import { actor: "ops" });
+        assert!(first.written);
+        let accounts = export_of(db, "accounts.csv");
+        assert!(
+            accounts.contains("001A,Initech,t2,Software,,1200,5000000.00,,r2,"),
+            "{accounts}"
+        );
+        assert!(accounts.contains("a1,Acme,t1,Manufacturing,"), "{accounts}");
+        let second = go(Mode::Import { actor: "ops" });
+        assert!(!second.written);
+        assert!(second.rows.iter().all(|r| r.status == Status::Unchanged));
+        assert_eq!(export_of(db, "accounts.csv"), accounts);
+
+        let orphan = "Account ID,Account Name\n001B,Hooli\n";
+        let export = crm::read("accounts-report.csv", orphan.as_bytes()).unwrap();
+        let mapping = Mapping::guess(RecordKind::Accounts, &export.header);
+        let refusal = crm::run(
+            db,
+            RecordKind::Accounts,
+            &export,
+            &mapping,
+            today(),
+            Mode::Preview,
+        )
+        .unwrap()
+        .unwrap_err();
+        assert_errors(
+            &refusal.errors,
+            &["accounts-report.csv:2: territory_id: is empty and the owner has no home territory"],
+        );
+    });
+}
+
+fn export_of(db: &attain_store::testing::TestDb, file: &str) -> String {
+    export(db)[file].clone()
+}

@@ -8,11 +8,17 @@ pub enum RecordKind {
     Opportunities,
     /// An activity report: activities.csv.
     Activities,
+    /// An account report: accounts.csv.
+    Accounts,
 }
 
 impl RecordKind {
     /// Every kind, in the order the upload form lists them.
-    pub const ALL: &'static [RecordKind] = &[RecordKind::Opportunities, RecordKind::Activities];
+    pub const ALL: &'static [RecordKind] = &[
+        RecordKind::Opportunities,
+        RecordKind::Activities,
+        RecordKind::Accounts,
+    ];
 
     /// Parses the word used in forms and the API (`opportunities`, `activities`).
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -24,6 +30,7 @@ impl RecordKind {
         match self {
             RecordKind::Opportunities => "opportunities",
             RecordKind::Activities => "activities",
+            RecordKind::Accounts => "accounts",
         }
     }
 
@@ -32,6 +39,7 @@ impl RecordKind {
         match self {
             RecordKind::Opportunities => "opportunity",
             RecordKind::Activities => "activity",
+            RecordKind::Accounts => "account",
         }
     }
 
@@ -40,6 +48,7 @@ impl RecordKind {
         match self {
             RecordKind::Opportunities => OPPORTUNITY_FIELDS,
             RecordKind::Activities => ACTIVITY_FIELDS,
+            RecordKind::Accounts => ACCOUNT_FIELDS,
         }
     }
 
@@ -71,6 +80,8 @@ pub enum How {
     AccountName,
     /// An amount of money in the export's notation.
     Money,
+    /// A whole number in the export's notation (`1,200`).
+    Count,
     /// A date in the export's notation.
     Date,
     /// A value translated through the mapping's value table.
@@ -305,6 +316,71 @@ const ACTIVITY_FIELDS: &[Field] = &[
         How::Text,
         false,
         &["subject", "description", "comments"],
+    ),
+];
+
+const ACCOUNT_FIELDS: &[Field] = &[
+    field(
+        "account_id",
+        "Record id (the CRM's account id)",
+        How::RecordId,
+        true,
+        &[
+            "accountid",
+            "account18characterid",
+            "companyid",
+            "recordid",
+            "id",
+        ],
+    ),
+    field(
+        "name",
+        "Account name",
+        How::Text,
+        true,
+        &["accountname", "companyname", "name", "account", "company"],
+    ),
+    field(
+        "territory_id",
+        "Territory id (else the owner's home territory)",
+        How::Id,
+        false,
+        &["territoryid", "attainterritoryid", "territory"],
+    ),
+    field(
+        "owner",
+        "Owner (email or name)",
+        How::Person,
+        false,
+        &[
+            "accountowneremail",
+            "owneremail",
+            "accountowner",
+            "owner",
+            "ownername",
+        ],
+    ),
+    field("industry", "Industry", How::Text, false, &["industry"]),
+    field(
+        "country",
+        "Country",
+        How::Text,
+        false,
+        &["billingcountry", "country", "shippingcountry"],
+    ),
+    field(
+        "employees",
+        "Employees",
+        How::Count,
+        false,
+        &["employees", "numberofemployees"],
+    ),
+    field(
+        "annual_revenue",
+        "Annual revenue",
+        How::Money,
+        false,
+        &["annualrevenue", "revenue"],
     ),
 ];
 

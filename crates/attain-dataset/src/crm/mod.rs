@@ -1,4 +1,4 @@
-//! Taking data in from a CRM export (docs/crm-import.md): an opportunity or activity report with
+//! Taking data in from a CRM export (docs/crm-import.md): an opportunity, activity or account report with
 //! the CRM's own column names is read ([`read`]), its columns mapped to Attain's fields
 //! ([`Mapping`]), owners and accounts matched, values translated ([`translate`]), and the result
 //! checked and written by the dataset import ([`run`]), with every problem reported against the
@@ -17,7 +17,7 @@ pub use translate::{
     Directory, Person, RowPreview, Status, Translation, options as choice_options, translate,
 };
 pub use values::{
-    DateOrder, DecimalMark, guess_value, normalize_value, parse_amount, parse_crm_date,
+    DateOrder, DecimalMark, guess_value, normalize_value, parse_amount, parse_count, parse_crm_date,
 };
 
 use std::collections::BTreeMap;

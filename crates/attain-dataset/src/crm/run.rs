@@ -66,11 +66,15 @@ pub fn load_directory(
 ) -> Result<Directory, StoreError> {
     let mut conn = store.conn()?;
     let mut dir = Directory::default();
-    for r in conn.query("SELECT person_id, name, email FROM people", &[])? {
+    for r in conn.query(
+        "SELECT person_id, name, email, territory_id FROM people",
+        &[],
+    )? {
         dir.people.push(Person {
             id: r.string(0)?,
             name: r.string(1)?,
             email: r.opt_string(2)?,
+            territory: r.opt_string(3)?,
         });
     }
     for r in conn.query("SELECT account_id, name FROM accounts", &[])? {

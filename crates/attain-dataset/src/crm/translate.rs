@@ -4,7 +4,7 @@
 //! record so the preview can say what will be created, updated or left unchanged.
 
 use super::fields::{Choice, Field, How, RecordKind};
-use super::values::{guess_value, parse_amount, parse_crm_date};
+use super::values::{guess_value, parse_amount, parse_count, parse_crm_date};
 use super::{Export, Mapping};
 use attain_domain::vocab::{ActivityType, ForecastCategory, OpportunityType};
 use attain_domain::{Date, Id};
@@ -19,6 +19,8 @@ pub struct Person {
     pub name: String,
     /// Their email, if any.
     pub email: Option<String>,
+    /// Their home territory, if any.
+    pub territory: Option<String>,
 }
 
 /// What the store knows that matching needs: people, accounts and stages, and the stored
@@ -115,6 +117,17 @@ fn dataset_columns(kind: RecordKind, mapping: &Mapping) -> Vec<&'static str> {
                 cols.push("subject");
             }
         }
+        RecordKind::Accounts => {
+            cols.extend(["account_id", "name", "territory_id"]);
+            for f in ["industry", "country", "employees", "annual_revenue"] {
+                if has(f) {
+                    cols.push(f);
+                }
+            }
+            if has("owner") {
+                cols.push("owner_id");
+            }
+        }
     }
     cols
 }
@@ -159,6 +172,7 @@ struct Lookup<'a> {
     by_name: HashMap<&'a str, Vec<&'a str>>,
     account_ids: std::collections::HashSet<&'a str>,
     account_names: HashMap<String, Vec<&'a str>>,
+    home: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Lookup<'a> {
@@ -168,12 +182,16 @@ impl<'a> Lookup<'a> {
             by_name: HashMap::new(),
             account_ids: dir.accounts.iter().map(|(id, _)| id.as_str()).collect(),
             account_names: HashMap::new(),
+            home: HashMap::new(),
         };
         for p in &dir.people {
             if let Some(e) = &p.email {
                 l.by_email.entry(e.to_lowercase()).or_default().push(&p.id);
             }
             l.by_name.entry(p.name.as_str()).or_default().push(&p.id);
+            if let Some(t) = &p.territory {
+                l.home.insert(&p.id, t);
+            }
         }
         for (id, name) in &dir.accounts {
             l.account_names
@@ -259,7 +277,12 @@ pub fn translate(
     for c in &columns {
         let field = match source_field(c) {
             "owner_or_person" => person_field,
-            "account_id" if mapping.column("account_id").is_none() => "account_name",
+            "account_id"
+                if kind != RecordKind::Accounts && mapping.column("account_id").is_none() =>
+            {
+                "account_name"
+            }
+            "territory_id" if mapping.column("territory_id").is_none() => person_field,
             f => f,
         };
         if let Some(h) = mapping.column(field) {
@@ -287,7 +310,7 @@ pub fn translate(
         let mut problems: Vec<(String, String)> = Vec::new();
         let mut values: HashMap<&str, String> = HashMap::new();
         let mut problem = |field: &Field, message: String| {
-            let column = mapping.column(field.name).unwrap_or(field.label).to_owned();
+            let column = mapping.column(field.name).unwrap_or(field.name).to_owned();
             problems.push((column, message));
         };
         for f in kind.fields() {
@@ -306,6 +329,7 @@ pub fn translate(
                 How::Person => lookup.person(v),
                 How::AccountId | How::AccountName => continue,
                 How::Money => parse_amount(v, mapping.decimal).map(|m| m.to_string()),
+                How::Count => parse_count(v, mapping.decimal).map(|n| n.to_string()),
                 How::Date => parse_crm_date(v, mapping.dates).map(|d| d.to_string()),
                 How::Choice(choice) => choose(f, choice, v, mapping, dir),
             };
@@ -329,7 +353,12 @@ pub fn translate(
         } else {
             kind.field("account_id")
         };
-        match lookup.account(cell("account_id"), cell("account_name")) {
+        let account = if kind == RecordKind::Accounts {
+            Ok(None)
+        } else {
+            lookup.account(cell("account_id"), cell("account_name"))
+        };
+        match account {
             Ok(Some(a)) => {
                 values.insert("account_id", a);
             }
@@ -346,6 +375,30 @@ pub fn translate(
             }
         }
         let id = values.get(id_field.name).cloned().unwrap_or_default();
+        if kind == RecordKind::Accounts && !values.contains_key("territory_id") {
+            // An account's territory: the mapped column, else the stored one, else the owner's
+            // home territory.
+            let stored = dir.stored.get(&id).and_then(|s| s.get("territory_id"));
+            let home = values
+                .get(person_field)
+                .and_then(|p| lookup.home.get(p.as_str()))
+                .map(|t| (*t).to_owned());
+            match stored.cloned().or(home) {
+                Some(t) => {
+                    values.insert("territory_id", t);
+                }
+                None => {
+                    if let Some(f) = kind.field("territory_id") {
+                        problem(
+                            f,
+                            "is empty and the owner has no home territory; map a territory \
+                             column or an owner with a home territory"
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+        }
         if !id.is_empty() {
             if let Some(first) = seen.get(&id) {
                 problem(
@@ -365,10 +418,10 @@ pub fn translate(
         }
         let person = values.remove(person_field).unwrap_or_default();
         values.insert(
-            if kind == RecordKind::Opportunities {
-                "owner_id"
-            } else {
+            if kind == RecordKind::Activities {
                 "person_id"
+            } else {
+                "owner_id"
             },
             person,
         );
@@ -407,10 +460,10 @@ pub fn translate(
                 stage_entered = true;
             }
         }
-        let title_field = if kind == RecordKind::Opportunities {
-            "name"
-        } else {
+        let title_field = if kind == RecordKind::Activities {
             "subject"
+        } else {
+            "name"
         };
         t.rows.push(RowPreview {
             line: r.line,
@@ -479,6 +532,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             email: Some(email.into()),
+            territory: Some("t1".into()),
         };
         Directory {
             people: vec![

@@ -86,6 +86,17 @@ pub fn parse_amount(s: &str, mark: DecimalMark) -> Result<Money, String> {
     Ok(if negative { -m } else { m })
 }
 
+/// Parses a whole number as a CRM writes it: `1200`, `1,200`, `1 200` (`1.200` with
+/// [`DecimalMark::Comma`]).
+pub fn parse_count(s: &str, mark: DecimalMark) -> Result<i64, String> {
+    let bad = || format!("'{s}' is not a whole number");
+    let m = parse_amount(s, mark).map_err(|_| bad())?;
+    if m.cents() % 100 != 0 || m.cents() < 0 || s.contains(['$', '€', '£', '¥', '(', '-']) {
+        return Err(bad());
+    }
+    Ok(m.cents() / 100)
+}
+
 /// Parses a date as a CRM writes it: `2026-11-27`, `11/27/2026`, `27.11.2026` (a time after the
 /// date, like `11/27/2026 10:15 AM` or `2026-11-27T10:15:00Z`, is ignored).
 pub fn parse_crm_date(s: &str, order: DateOrder) -> Result<Date, String> {
@@ -235,6 +246,14 @@ mod tests {
             let e = parse_amount(bad, DecimalMark::Point).unwrap_err();
             assert!(e.contains(&format!("'{bad}'")), "{e}");
         }
+    }
+
+    #[test]
+    fn counts_take_thousands_separators_but_no_fractions() {
+        assert_eq!(parse_count("1,200", DecimalMark::Point), Ok(1200));
+        assert_eq!(parse_count("1.200", DecimalMark::Comma), Ok(1200));
+        assert!(parse_count("12.5", DecimalMark::Point).is_err());
+        assert!(parse_count("-3", DecimalMark::Point).is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `POST /api/v1/crm-imports`: a CRM export taken in through a column mapping, as on the CRM
-//! import page. Multipart parts: `file` (the export, with a filename), `kind` (`opportunities`
-//! or `activities`), `mapping` (JSON, optional: else the remembered mapping of the header, else
+//! import page. Multipart parts: `file` (the export, with a filename), `kind` (`opportunities`,
+//! `activities` or `accounts`), `mapping` (JSON, optional: else the remembered mapping of the header, else
 //! one guessed from its names) and `dry_run` (`true` checks and reports, writing nothing).
 
 use crate::crm as keep;
@@ -34,7 +34,9 @@ pub async fn create_crm_import(
         Fail::BadRequest("send the CRM export as a multipart part with a filename".into())
     })?;
     let kind = RecordKind::parse(&up.kind).ok_or_else(|| {
-        Fail::BadRequest("the `kind` part must be `opportunities` or `activities`".into())
+        Fail::BadRequest(
+            "the `kind` part must be `opportunities`, `activities` or `accounts`".into(),
+        )
     })?;
     let explicit = match &up.mapping {
         Some(j) if !j.trim().is_empty() => {

@@ -251,7 +251,7 @@ pub fn document() -> J {
             op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file", "kind"], "properties": {
                     "file": {"type": "string", "format": "binary", "description": "The CRM export (CSV)"},
-                    "kind": {"type": "string", "enum": ["opportunities", "activities"]},
+                    "kind": {"type": "string", "enum": ["opportunities", "activities", "accounts"]},
                     "mapping": {"type": "string", "description": "JSON: {\"columns\": {field: column}, \"values\": {field: {crm value: attain word}}, \"dates\": \"auto|month_first|day_first\", \"decimal\": \"point|comma\"}; default: the remembered mapping of the header, else a guess"},
                     "dry_run": {"type": "string", "enum": ["true", "false"], "description": "true: check and count, write nothing"}}}}}});
         }

@@ -102,6 +102,7 @@ fn kinds() -> Vec<KindOption> {
             label: match k {
                 RecordKind::Opportunities => "Opportunities (an opportunity report)",
                 RecordKind::Activities => "Activities (an activity or task report)",
+                RecordKind::Accounts => "Accounts (an account report)",
             },
         })
         .collect()
@@ -144,7 +145,7 @@ pub async fn submit_upload(
             let Some(kind) = RecordKind::parse(&up.kind) else {
                 return refuse(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "Choose what the export holds: opportunities or activities.".into(),
+                    "Choose what the export holds: opportunities, activities or accounts.".into(),
                 );
             };
             let export = match crm::read(&up.name, &up.bytes) {
