@@ -1,8 +1,8 @@
-//! Taking data in from a CRM export (docs/crm-import.md): an opportunity, activity or account report with
-//! the CRM's own column names is read ([`read`]), its columns mapped to Attain's fields
-//! ([`Mapping`]), owners and accounts matched, values translated ([`translate`]), and the result
-//! checked and written by the dataset import ([`run`]), with every problem reported against the
-//! uploaded file's own lines and column names.
+//! Taking data in from a CRM export (docs/crm-import.md): an opportunity, activity or account
+//! report with the CRM's own column names is read ([`read`]), its columns mapped to Attain's
+//! fields ([`Mapping`]), owners and accounts matched, values translated ([`translate`]), and the
+//! result checked and written by the dataset import ([`run`]), with every problem reported
+//! against the uploaded file's own lines and column names.
 
 mod fields;
 mod read;

@@ -1,7 +1,8 @@
 //! `POST /api/v1/crm-imports`: a CRM export taken in through a column mapping, as on the CRM
 //! import page. Multipart parts: `file` (the export, with a filename), `kind` (`opportunities`,
-//! `activities` or `accounts`), `mapping` (JSON, optional: else the remembered mapping of the header, else
-//! one guessed from its names) and `dry_run` (`true` checks and reports, writing nothing).
+//! `activities` or `accounts`), `mapping` (JSON, optional: else the remembered mapping of the
+//! header, else one guessed from its names) and `dry_run` (`true` checks and reports, writing
+//! nothing).
 
 use crate::crm as keep;
 use crate::error::{ApiError, ApiResult, Fail};
