@@ -312,4 +312,58 @@ describe('attain demo in Chromium', () => {
     await shot(page, 'audit');
     await page.context().close();
   });
+  test('sales operations takes in a CRM export through the mapping page; a second upload changes nothing', async () => {
+    const page = await freshPage();
+    await signIn(page, OPS);
+    await page.goto(`${base}/accounts`);
+    const href = await page.getAttribute('table.grid tbody tr td:first-child a', 'href');
+    const account = decodeURIComponent(href.split('/').pop());
+    const csv =
+      '\ufeff"Deal Reference","Deal","Customer ID","Rep","Phase","Value","Opened","Expected Close"\r\n' +
+      `"CRM-BROWSER-1","Browser deal, phase one","${account}","${cast.rep.email}","Negotiation/Review","$1,234.50","11/01/2026","12/31/2026"\r\n` +
+      '\r\n"Total","","","","","$1,234.50"\r\n';
+    const upload = async () => {
+      await page.goto(`${base}/admin/crm-import`);
+      assert.equal(await page.textContent('h1'), 'CRM import');
+      await page.setInputFiles('input[type=file]', {
+        name: 'pipeline.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      });
+      await Promise.all([page.waitForURL(/\/admin\/crm-import\/[0-9a-f]+$/), page.click('text=Upload and map columns')]);
+    };
+
+    await upload();
+    assert.match(await page.textContent('main'), /Guessed from the column names/);
+    const columns = {
+      opportunity_id: 'Deal Reference',
+      name: 'Deal',
+      account_id: 'Customer ID',
+      owner: 'Rep',
+      stage: 'Phase',
+      amount: 'Value',
+      created_date: 'Opened',
+      close_date: 'Expected Close',
+    };
+    for (const [field, column] of Object.entries(columns)) {
+      await page.selectOption(`select[name="col.${field}"]`, column);
+    }
+    await shot(page, 'crm-mapping');
+    await Promise.all([page.waitForURL(/\/preview$/), page.click('text=Preview the import')]);
+    assert.match(await page.textContent('main'), /Nothing is written until you confirm/);
+    assert.match(await page.textContent('main'), /CRM-BROWSER-1/);
+    await shot(page, 'crm-preview');
+    await Promise.all([page.waitForURL(/\/import$/), page.click('main button:text-is("Import")')]);
+    assert.match(await page.textContent('main'), /Imported\./);
+
+    // The same export again: the mapping is remembered and nothing changes.
+    await upload();
+    assert.match(await page.textContent('main'), /Remembered for this report/);
+    assert.equal(await page.inputValue('select[name="col.opportunity_id"]'), 'Deal Reference');
+    await Promise.all([page.waitForURL(/\/preview$/), page.click('text=Preview the import')]);
+    assert.match(await page.textContent('main'), /importing changes nothing/);
+    await Promise.all([page.waitForURL(/\/import$/), page.click('main button:text-is("Import")')]);
+    assert.match(await page.textContent('main'), /Nothing changed/);
+    await page.context().close();
+  });
 });

@@ -109,6 +109,51 @@ pub fn import(
     actor: &str,
     progress: &dyn Progress,
 ) -> Result<ImportReport, ImportError> {
+    let audit = Audit {
+        actor,
+        action: "import",
+        key: None,
+    };
+    run(store, source, Some(&audit), progress)
+}
+
+/// How a writing import is recorded in the audit log (entity `dataset`).
+pub struct Audit<'a> {
+    /// Who imports.
+    pub actor: &'a str,
+    /// The action word, like `import`.
+    pub action: &'a str,
+    /// The record's key; the imported file names when `None`.
+    pub key: Option<&'a str>,
+}
+
+/// Imports like [`import`], recorded in the audit log as `audit` says.
+pub fn import_recorded(
+    store: &Store,
+    source: &Source,
+    audit: &Audit<'_>,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
+    run(store, source, Some(audit), progress)
+}
+
+/// Checks a dataset exactly as [`import`] would and reports what it would change, then rolls
+/// everything back: nothing is written, not even an audit row.
+pub fn check(
+    store: &Store,
+    source: &Source,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
+    run(store, source, None, progress)
+}
+
+/// Imports (`audit` given) or only checks (`None`, rolled back).
+fn run(
+    store: &Store,
+    source: &Source,
+    audit: Option<&Audit<'_>>,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
     let mut errors = Errors::default();
     for f in &source.files {
         let stem = f.name.strip_suffix(".csv").unwrap_or(&f.name);
@@ -150,27 +195,36 @@ pub fn import(
         tx.rollback()?;
         return Err(ImportError::Invalid(errors.list));
     }
-    write_audit(&mut tx, actor, &report)?;
+    let Some(audit) = audit else {
+        tx.rollback()?;
+        return Ok(report);
+    };
+    write_audit(&mut tx, audit, &report)?;
     tx.commit()?;
     Ok(report)
 }
 
 /// Records the import in the audit log: who, when, and what each file changed.
-fn write_audit(tx: &mut Tx<'_>, actor: &str, report: &ImportReport) -> Result<(), StoreError> {
+fn write_audit(
+    tx: &mut Tx<'_>,
+    audit: &Audit<'_>,
+    report: &ImportReport,
+) -> Result<(), StoreError> {
     let after = serde_json::to_string(report).unwrap_or_default();
+    let files = report
+        .files
+        .iter()
+        .map(|f| f.file.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     tx.execute(
         "INSERT INTO audit_log (at, actor, action, entity, entity_key, before_json, after_json)
-         VALUES ($1, $2, 'import', 'dataset', $3, NULL, $4)",
+         VALUES ($1, $2, $3, 'dataset', $4, NULL, $5)",
         &[
             chrono::Utc::now().into(),
-            actor.into(),
-            report
-                .files
-                .iter()
-                .map(|f| f.file.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-                .into(),
+            audit.actor.into(),
+            audit.action.into(),
+            audit.key.map_or(files, str::to_owned).into(),
             after.into(),
         ],
     )?;

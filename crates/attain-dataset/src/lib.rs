@@ -1,6 +1,7 @@
 //! The Attain dataset (dataset.md): import with line-level errors, export, and synthetic
 //! companies for demos and benchmarks.
 
+pub mod crm;
 pub mod export;
 pub mod import;
 mod progress;

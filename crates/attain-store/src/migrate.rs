@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_objective_adjustments.sql"),
         postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
+    Migration {
+        version: 10,
+        name: "crm_import",
+        sqlite: include_str!("../migrations/sqlite/0010_crm_import.sql"),
+        postgres: include_str!("../migrations/postgres/0010_crm_import.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

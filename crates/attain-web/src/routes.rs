@@ -509,6 +509,46 @@ pub fn registry() -> Vec<Route> {
         ),
         route(
             get.clone(),
+            "/admin/crm-import",
+            SalesOps,
+            Page,
+            "The CRM import: upload a CRM export",
+            pages::crm::show_upload,
+        ),
+        route(
+            post.clone(),
+            "/admin/crm-import",
+            SalesOps,
+            Page,
+            "Upload a CRM export (multipart) and go to its mapping page",
+            pages::crm::submit_upload,
+        ),
+        route(
+            get.clone(),
+            "/admin/crm-import/{token}",
+            SalesOps,
+            Page,
+            "Map an uploaded CRM export's columns and values to Attain's fields",
+            pages::crm::show_mapping,
+        ),
+        route(
+            post.clone(),
+            "/admin/crm-import/{token}/preview",
+            SalesOps,
+            Page,
+            "Preview a CRM import through a mapping (remembered); nothing is written",
+            pages::crm::submit_preview,
+        ),
+        route(
+            post.clone(),
+            "/admin/crm-import/{token}/import",
+            SalesOps,
+            Page,
+            "Import a previewed CRM export in one transaction",
+            pages::crm::submit_import,
+        ),
+        route(
+            get.clone(),
             "/pay/plan",
             SignedIn,
             Page,
@@ -772,6 +812,7 @@ pub fn registry() -> Vec<Route> {
             api::create_import,
         ),
         route(
+<<<<<<< HEAD
             get.clone(),
             "/api/v1/accounts",
             SignedIn,
@@ -898,6 +939,14 @@ pub fn registry() -> Vec<Route> {
             Api,
             "Change an activity: fields left out keep their values (audited)",
             api::records::update_activity,
+=======
+            post.clone(),
+            "/api/v1/crm-imports",
+            SalesOps,
+            Api,
+            "Import a CRM export through a column mapping (multipart: file, kind, mapping, dry_run)",
+            api::crm::create_crm_import,
+>>>>>>> crmimp
         ),
         route(
             get,

@@ -192,6 +192,38 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "GET",
+            "/admin/crm-import",
+            "/admin/crm-import",
+            [303, 403, 403, 403, 403, 200],
+        ),
+        // No file chosen (the matrix's form is not multipart): sales ops gets 400.
+        case(
+            "POST",
+            "/admin/crm-import",
+            "/admin/crm-import",
+            [303, 403, 403, 403, 403, 400],
+        ),
+        // No such upload: 404 for sales ops.
+        case(
+            "GET",
+            "/admin/crm-import/{token}",
+            "/admin/crm-import/0123456789abcdef",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "POST",
+            "/admin/crm-import/{token}/preview",
+            "/admin/crm-import/0123456789abcdef/preview",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "POST",
+            "/admin/crm-import/{token}/import",
+            "/admin/crm-import/0123456789abcdef/import",
+            [303, 403, 403, 403, 403, 404],
+        ),
+        case(
+            "GET",
             "/admin/users",
             "/admin/users",
             [303, 403, 403, 403, 403, 200],
@@ -333,6 +365,13 @@ fn cases() -> Vec<Case> {
             "POST",
             "/api/v1/imports",
             "/api/v1/imports",
+            [401, 403, 403, 403, 403, 400],
+        ),
+        // No file sent: sales ops gets 400.
+        case(
+            "POST",
+            "/api/v1/crm-imports",
+            "/api/v1/crm-imports",
             [401, 403, 403, 403, 403, 400],
         ),
         case(

@@ -111,6 +111,21 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ),
             ],
         ),
+        "/api/v1/crm-imports" => (
+            vec![],
+            vec![
+                ("200", ok("CrmImportReport")),
+                (
+                    "400",
+                    error("No file, or an unknown kind or unreadable mapping"),
+                ),
+                (
+                    "422",
+                    json!({"description": "The mapping or the export has problems (file:line: column: message); nothing was written",
+                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportErrors"}}}}),
+                ),
+            ],
+        ),
         "/api/v1/openapi.json" => (
             vec![],
             vec![(
@@ -168,6 +183,11 @@ fn schemas() -> J {
         "TerritoryResultList": list("results", "TerritoryResult"),
         "ImportReport": {"type": "object", "required": ["files"], "properties": {"files": {"type": "array", "items": {
             "type": "object", "properties": {"file": id, "inserted": int, "updated": int, "unchanged": int}}}}},
+        "CrmImportReport": {"type": "object", "required": ["written", "records", "files"], "properties": {
+            "dry_run": {"type": "boolean"}, "written": {"type": "boolean", "description": "false when nothing changed or dry_run"},
+            "records": {"type": "object", "properties": {"created": int, "updated": int, "unchanged": int}},
+            "files": {"type": "array", "items": {"type": "object", "properties": {"file": id, "inserted": int, "updated": int, "unchanged": int}}},
+            "footer_records": int, "mapping": {"type": "object"}}},
         "ImportErrors": {"type": "object", "required": ["errors"], "properties": {"errors": {"type": "array",
             "items": {"type": "string", "examples": ["transactions.csv:12: amount: '12,5' is not an amount of money"]}}}},
     });
@@ -242,10 +262,20 @@ pub fn document() -> J {
                 "type": "object", "description": "One part per dataset file, each named by its filename (transactions.csv, …)",
                 "additionalProperties": {"type": "string", "format": "binary"}}}}});
         }
+<<<<<<< HEAD
         if record_write {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {
                 "type": "object", "description": "Fields named as the columns of dataset.md, values as dataset text; fields left out keep their values",
                 "additionalProperties": {"type": ["string", "null"]}}}}});
+=======
+        if r.path == "/api/v1/crm-imports" {
+            op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file", "kind"], "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "The CRM export (CSV)"},
+                    "kind": {"type": "string", "enum": ["opportunities", "activities", "accounts"]},
+                    "mapping": {"type": "string", "description": "JSON: {\"columns\": {field: column}, \"values\": {field: {crm value: attain word}}, \"dates\": \"auto|month_first|day_first\", \"decimal\": \"point|comma\"}; default: the remembered mapping of the header, else a guess"},
+                    "dry_run": {"type": "string", "enum": ["true", "false"], "description": "true: check and count, write nothing"}}}}}});
+>>>>>>> crmimp
         }
         let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod adjustments;
 pub mod admin;
 pub mod balance;
+pub mod crm;
 pub mod home;
 pub mod moves;
 pub mod objectives;
