@@ -812,7 +812,6 @@ pub fn registry() -> Vec<Route> {
             api::create_import,
         ),
         route(
-<<<<<<< HEAD
             get.clone(),
             "/api/v1/accounts",
             SignedIn,
@@ -939,14 +938,14 @@ pub fn registry() -> Vec<Route> {
             Api,
             "Change an activity: fields left out keep their values (audited)",
             api::records::update_activity,
-=======
+        ),
+        route(
             post.clone(),
             "/api/v1/crm-imports",
             SalesOps,
             Api,
             "Import a CRM export through a column mapping (multipart: file, kind, mapping, dry_run)",
             api::crm::create_crm_import,
->>>>>>> crmimp
         ),
         route(
             get,

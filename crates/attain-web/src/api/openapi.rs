@@ -262,12 +262,11 @@ pub fn document() -> J {
                 "type": "object", "description": "One part per dataset file, each named by its filename (transactions.csv, …)",
                 "additionalProperties": {"type": "string", "format": "binary"}}}}});
         }
-<<<<<<< HEAD
         if record_write {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {
                 "type": "object", "description": "Fields named as the columns of dataset.md, values as dataset text; fields left out keep their values",
                 "additionalProperties": {"type": ["string", "null"]}}}}});
-=======
+        }
         if r.path == "/api/v1/crm-imports" {
             op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file", "kind"], "properties": {
@@ -275,7 +274,6 @@ pub fn document() -> J {
                     "kind": {"type": "string", "enum": ["opportunities", "activities", "accounts"]},
                     "mapping": {"type": "string", "description": "JSON: {\"columns\": {field: column}, \"values\": {field: {crm value: attain word}}, \"dates\": \"auto|month_first|day_first\", \"decimal\": \"point|comma\"}; default: the remembered mapping of the header, else a guess"},
                     "dry_run": {"type": "string", "enum": ["true", "false"], "description": "true: check and count, write nothing"}}}}}});
->>>>>>> crmimp
         }
         let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;
