@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_objective_adjustments.sql"),
         postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
+    Migration {
+        version: 11,
+        name: "account_mapping",
+        sqlite: include_str!("../migrations/sqlite/0011_account_mapping.sql"),
+        postgres: include_str!("../migrations/postgres/0011_account_mapping.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -5,6 +5,7 @@
 //! Every route is declared once in [`routes::registry`] with its access rule; the router is built
 //! from that list, so no route exists without a rule (see `tests/route_matrix.rs`).
 
+pub mod account_map;
 pub mod api;
 pub mod assets;
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod auth;
 pub mod chart;
 pub mod error;
 pub mod fmt;
+pub mod org_chart;
 pub mod pages;
 pub mod routes;
 pub mod sheet;
