@@ -84,8 +84,10 @@ fn a_step_naming_a_contact_of_another_account_is_refused() {
         );
         assert_errors(
             &errors,
-            &["decision_step_contacts.csv:3: contact_id: 'c3' is a contact of account 'a2', not \
-               of account 'a1'; the people of a decision step are contacts of its account"],
+            &[
+                "decision_step_contacts.csv:3: contact_id: 'c3' is a contact of account 'a2', not \
+               of account 'a1'; the people of a decision step are contacts of its account",
+            ],
         );
     });
 }
@@ -116,8 +118,10 @@ fn a_contact_in_a_step_cannot_move_to_another_account() {
         );
         assert_errors(
             &errors,
-            &["contacts.csv:2: account_id: is 'a2', but this contact takes part in step 2 of the \
-               decision process of account 'a1'"],
+            &[
+                "contacts.csv:2: account_id: is 'a2', but this contact takes part in step 2 of the \
+               decision process of account 'a1'",
+            ],
         );
     });
 }
