@@ -85,6 +85,7 @@ struct MapPage {
     key: bool,
     on: String,
     from: String,
+    to: String,
     chart: String,
     contacts: usize,
     reached: usize,
@@ -153,6 +154,11 @@ fn page(
 ) -> Result<Response, Fail> {
     let cov = &map.coverage;
     let role_text = |r: Option<BuyingRole>| r.map(role_words).unwrap_or_default();
+    let role_names: Vec<String> = map
+        .contacts
+        .iter()
+        .map(|c| role_text(c.buying_role))
+        .collect();
     let nodes: Vec<Node<'_>> = map
         .contacts
         .iter()
@@ -161,10 +167,7 @@ fn page(
             id: &c.contact_id,
             name: &c.name,
             title: c.title.as_deref().unwrap_or(""),
-            role: match c.buying_role {
-                Some(r) => r.as_str(),
-                None => "",
-            },
+            role: &role_names[i],
             reports_to: c.reports_to_id.as_deref(),
             reached: cov.reached[i].is_some(),
             gap: map.in_gap(i),
@@ -238,6 +241,7 @@ fn page(
         key: map.key_account,
         on: on.to_owned(),
         from: cov.from.to_string(),
+        to: cov.to.to_string(),
         chart,
         contacts: map.contacts.len(),
         reached: cov.reached_count(),
