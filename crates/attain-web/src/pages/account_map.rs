@@ -3,7 +3,7 @@
 //! steps are edited here (audited). The key accounts list shows each key account's coverage.
 
 use super::accounts::visible;
-use super::{Chrome, Company, render};
+use super::{Chrome, Company, Pager, query_string, render};
 use crate::account_map::{self, AccountMap, Step, step_json};
 use crate::audit::{self, Change};
 use crate::error::{Fail, PageResult};
@@ -458,13 +458,27 @@ struct KeyPage {
     on: String,
     key_total: usize,
     rows: Vec<KeyRow>,
+    pager: Pager,
 }
 
-/// Lists the viewer's key accounts with their coverage and gaps.
+/// The query of the key accounts list.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct KeyQuery {
+    /// The day the coverage window ends on (`YYYY-MM-DD`, default today).
+    #[serde(default)]
+    pub on: String,
+    /// The page, from 1.
+    pub page: Option<i64>,
+}
+
+/// Key accounts a page.
+const PER_PAGE: i64 = 50;
+
+/// Lists the viewer's key accounts with their coverage and gaps, 50 a page.
 pub async fn list_key_accounts(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(q): Query<MapQuery>,
+    Query(q): Query<KeyQuery>,
 ) -> PageResult {
     Ok(state
         .blocking(move |store| {
@@ -475,16 +489,43 @@ pub async fn list_key_accounts(
             let scope = visible(&viewer, &mut args);
             args.push(true.into());
             let filter = format!("{scope} AND a.key_account = ${}", args.len());
-            let mut summaries = account_map::summaries(&mut conn, &filter, &args, on)?;
-            let mut rows = Vec::new();
-            for r in conn.query(
+            let total = conn
+                .query_one(
+                    &format!("SELECT COUNT(*) FROM accounts a WHERE {filter}"),
+                    &args,
+                )?
+                .int(0)?;
+            let day = q.on.clone();
+            let pager = Pager::new(total, q.page.unwrap_or(1), PER_PAGE, |p| {
+                format!(
+                    "/accounts/key{}",
+                    query_string(&[("on", day.clone()), ("page", p.to_string())])
+                )
+            });
+            let listed = conn.query(
                 &format!(
                     "SELECT a.account_id, a.name, o.name FROM accounts a
                      LEFT JOIN people o ON o.person_id = a.owner_id
-                     WHERE {filter} ORDER BY a.name, a.account_id"
+                     WHERE {filter} ORDER BY a.name, a.account_id LIMIT {PER_PAGE} OFFSET {}",
+                    pager.offset(PER_PAGE)
                 ),
                 &args,
-            )? {
+            )?;
+            // The coverage of this page's accounts only.
+            let mut page_args = args.clone();
+            let mut marks = Vec::with_capacity(listed.len());
+            for r in &listed {
+                page_args.push(r.string(0)?.into());
+                marks.push(format!("${}", page_args.len()));
+            }
+            let page_filter = if marks.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                format!("{filter} AND a.account_id IN ({})", marks.join(", "))
+            };
+            let mut summaries = account_map::summaries(&mut conn, &page_filter, &page_args, on)?;
+            let mut rows = Vec::with_capacity(listed.len());
+            for r in &listed {
                 let id = r.string(0)?;
                 let Some(s) = summaries.remove(&id) else {
                     continue;
@@ -516,6 +557,7 @@ pub async fn list_key_accounts(
                 on: on.to_string(),
                 key_total: KEY_ROLES.len(),
                 rows,
+                pager,
             })
         })
         .await?)
