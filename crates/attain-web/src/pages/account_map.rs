@@ -17,6 +17,7 @@ use attain_store::{Executor, Value, params};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use std::collections::HashMap;
 
 /// The query of the map page: the day of the map, and a step to edit.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -518,12 +519,12 @@ pub async fn list_key_accounts(
                 page_args.push(r.string(0)?.into());
                 marks.push(format!("${}", page_args.len()));
             }
-            let page_filter = if marks.is_empty() {
-                "1 = 0".to_owned()
+            let mut summaries = if marks.is_empty() {
+                HashMap::new()
             } else {
-                format!("{filter} AND a.account_id IN ({})", marks.join(", "))
+                let page_filter = format!("{filter} AND a.account_id IN ({})", marks.join(", "));
+                account_map::summaries(&mut conn, &page_filter, &page_args, on)?
             };
-            let mut summaries = account_map::summaries(&mut conn, &page_filter, &page_args, on)?;
             let mut rows = Vec::with_capacity(listed.len());
             for r in &listed {
                 let id = r.string(0)?;
