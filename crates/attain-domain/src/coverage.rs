@@ -314,6 +314,54 @@ mod tests {
         assert_eq!(c.roles.len(), BuyingRole::ALL.len());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn coverage_agrees_with_counting_by_hand(
+            roles in proptest::collection::vec(proptest::option::of(0usize..8), 0..8),
+            touches in proptest::collection::vec((0usize..10, -120i64..20, 0u8..3), 0..30),
+        ) {
+            let on = day("2026-06-30");
+            let contacts: Vec<Contact> = roles
+                .iter()
+                .enumerate()
+                .map(|(i, r)| contact(&format!("c{i}"), r.map(|r| BuyingRole::ALL[r])))
+                .collect();
+            // Contact numbers past the list stand for another account's contacts.
+            let touches: Vec<Touch> = touches
+                .iter()
+                .map(|&(c, d, p)| Touch {
+                    contact_id: format!("c{c}"),
+                    date: on + chrono::Duration::days(d),
+                    person_id: format!("p{p}"),
+                })
+                .collect();
+            let cov = coverage(&contacts, &touches, on);
+            for (i, c) in contacts.iter().enumerate() {
+                let inside: Vec<&Touch> = touches
+                    .iter()
+                    .filter(|t| t.contact_id == c.contact_id && t.date <= on && (on - t.date).num_days() < 90)
+                    .collect();
+                let last = inside.iter().map(|t| t.date).max();
+                proptest::prop_assert_eq!(cov.reached[i].as_ref().map(|r| r.last), last);
+                proptest::prop_assert_eq!(cov.reached[i].as_ref().map_or(0, |r| r.touches as usize), inside.len());
+            }
+            for key in KEY_ROLES {
+                let holders: Vec<usize> = (0..contacts.len()).filter(|&i| contacts[i].buying_role == Some(key)).collect();
+                let reached = holders.iter().any(|&i| cov.reached[i].is_some());
+                let expected = if holders.is_empty() {
+                    Some(Gap::NotMapped(key))
+                } else if reached {
+                    None
+                } else {
+                    Some(Gap::NotReached(key))
+                };
+                let found = cov.gaps.iter().find(|g| matches!(g, Gap::NotMapped(r) | Gap::NotReached(r) if *r == key));
+                proptest::prop_assert_eq!(found, expected.as_ref());
+            }
+            proptest::prop_assert!(cov.key_roles_covered() <= KEY_ROLES.len());
+        }
+    }
+
     #[test]
     fn roles_not_mapped_and_blockers_not_engaged_are_gaps_and_other_roles_are_not() {
         let contacts = vec![
