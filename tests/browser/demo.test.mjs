@@ -283,6 +283,47 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test('a rep moves an opportunity to another stage and logs an activity on it', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.rep);
+    await page.goto(`${base}/opportunities?status=open`);
+    let links = await page.$$('table.grid tbody td:first-child a');
+    if (links.length === 0) {
+      await page.goto(`${base}/opportunities`);
+      links = await page.$$('table.grid tbody td:first-child a');
+    }
+    assert.ok(links.length >= 1, "the rep's opportunities are listed");
+    await shot(page, 'opportunities-rep');
+    await Promise.all([page.waitForURL(/\/opportunities\/[^/]+$/), links[0].click()]);
+    const oppUrl = page.url();
+    const before = await page.$$eval('h2:text("Stage history") + table tbody tr', (rows) => rows.length);
+
+    await Promise.all([page.waitForURL(/\/edit$/), page.click('text=Edit or move the stage')]);
+    const current = await page.$eval('select[name=stage]', (s) => s.value);
+    const next = await page.$$eval(
+      'select[name=stage] option',
+      (options, cur) => options.filter((o) => o.textContent.includes('(open)') && o.value !== cur).map((o) => o.value)[0],
+      current,
+    );
+    assert.ok(next, `another open stage than ${current}`);
+    await page.selectOption('select[name=stage]', next);
+    await shot(page, 'opportunity-form');
+    await Promise.all([page.waitForURL(oppUrl), page.click('button:text("Save")')]);
+    const after = await page.$$eval('h2:text("Stage history") + table tbody tr', (rows) => rows.length);
+    assert.equal(after, before + 1, 'the stage change is in the history');
+    assert.match(await page.textContent('dl.facts'), new RegExp(next.replace(/_/g, ' ')));
+    await shot(page, 'opportunity-rep');
+
+    await Promise.all([page.waitForURL(/\/activities\/new/), page.click('text=Log an activity')]);
+    await page.selectOption('select[name=type]', 'call');
+    await page.fill('input[name=subject]', 'Browser test call');
+    await Promise.all([page.waitForURL(/\/activities$/), page.click('button:text("Save")')]);
+    assert.ok(await page.$('td:text("Browser test call")'), 'the activity is listed');
+    await page.goto(oppUrl);
+    assert.match(await page.textContent('main'), /Browser test call/, "on the opportunity's page too");
+    await page.context().close();
+  });
+
   test('sales operations reads the import page and the audit log', async () => {
     const page = await freshPage();
     await signIn(page, OPS);

@@ -15,6 +15,7 @@ pub mod error;
 pub mod fmt;
 pub mod org_chart;
 pub mod pages;
+pub mod records;
 pub mod routes;
 pub mod sheet;
 pub mod viewer;

@@ -309,3 +309,32 @@ fn key_accounts_list_the_viewers_key_accounts_with_their_gaps() {
         });
     }
 }
+
+#[test]
+fn a_contact_in_a_decision_step_cannot_move_to_another_account_through_the_contact_api() {
+    for app in mapped() {
+        app.run(async {
+            let token = app.token("ops@x.test");
+            let req = axum::http::Request::post("/api/v1/contacts/c1")
+                .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(
+                    r#"{"account_id": "a2", "reports_to_id": ""}"#,
+                ))
+                .unwrap();
+            let a = app.send(req).await;
+            assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+            let j = a.json();
+            assert_eq!(j["error"]["field"], "account_id");
+            assert!(
+                j["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("step 1 of the decision process of account 'a1'"),
+                "{j}"
+            );
+            let stored = app.rows("SELECT account_id FROM contacts WHERE contact_id = 'c1'");
+            assert_eq!(stored[0].string(0).unwrap(), "a1");
+        });
+    }
+}

@@ -53,6 +53,12 @@ const PUBLIC: [u16; 6] = [200; 6];
 const SALES_OPS_PAGE: [u16; 6] = [303, 403, 403, 403, 403, 200];
 /// A form the matrix's fields do not fill: 422 once past the access rule.
 const FORM_422: [u16; 6] = [303, 422, 422, 422, 422, 422];
+/// A sales record's form: executives read only (403).
+const CHANGE_FORM: [u16; 6] = [303, 200, 200, 200, 403, 200];
+/// A sales record's form submitted with fields of no record: 422, executives 403.
+const WRITE_422: [u16; 6] = [303, 422, 422, 422, 403, 422];
+/// The same through the API (a form body is no JSON object).
+const API_WRITE_422: [u16; 6] = [401, 422, 422, 422, 403, 422];
 
 fn cases() -> Vec<Case> {
     vec![
@@ -396,6 +402,153 @@ fn cases() -> Vec<Case> {
             "/pay/close/{year}/{month}/payroll.csv",
             "/pay/close/2026/1/payroll.csv",
             [303, 403, 403, 403, 403, 404],
+        ),
+        // The sales records: executives read them (403 on the forms); the matrix's form fields
+        // (email, password, …) are no record's, so those who may change get the form back (422).
+        case("GET", "/accounts/new", "/accounts/new", CHANGE_FORM),
+        case("POST", "/accounts", "/accounts", WRITE_422),
+        case(
+            "GET",
+            "/accounts/{account_id}/edit",
+            "/accounts/a1/edit",
+            CHANGE_FORM,
+        ),
+        case("POST", "/accounts/{account_id}", "/accounts/a1", WRITE_422),
+        case("GET", "/api/v1/accounts", "/api/v1/accounts", SIGNED_IN_API),
+        case(
+            "POST",
+            "/api/v1/accounts",
+            "/api/v1/accounts",
+            API_WRITE_422,
+        ),
+        case(
+            "GET",
+            "/api/v1/accounts/{account_id}",
+            "/api/v1/accounts/a1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/accounts/{account_id}",
+            "/api/v1/accounts/a1",
+            API_WRITE_422,
+        ),
+        case("GET", "/contacts/new", "/contacts/new", CHANGE_FORM),
+        case("POST", "/contacts", "/contacts", WRITE_422),
+        case(
+            "GET",
+            "/contacts/{contact_id}/edit",
+            "/contacts/c1/edit",
+            CHANGE_FORM,
+        ),
+        case("POST", "/contacts/{contact_id}", "/contacts/c1", WRITE_422),
+        case("GET", "/api/v1/contacts", "/api/v1/contacts", SIGNED_IN_API),
+        case(
+            "POST",
+            "/api/v1/contacts",
+            "/api/v1/contacts",
+            API_WRITE_422,
+        ),
+        case(
+            "GET",
+            "/api/v1/contacts/{contact_id}",
+            "/api/v1/contacts/c1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/contacts/{contact_id}",
+            "/api/v1/contacts/c1",
+            API_WRITE_422,
+        ),
+        case("GET", "/opportunities", "/opportunities", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/opportunities/new",
+            "/opportunities/new",
+            CHANGE_FORM,
+        ),
+        case("POST", "/opportunities", "/opportunities", WRITE_422),
+        case(
+            "GET",
+            "/opportunities/{opportunity_id}",
+            "/opportunities/o1",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/opportunities/{opportunity_id}/edit",
+            "/opportunities/o1/edit",
+            CHANGE_FORM,
+        ),
+        case(
+            "POST",
+            "/opportunities/{opportunity_id}",
+            "/opportunities/o1",
+            WRITE_422,
+        ),
+        case(
+            "GET",
+            "/api/v1/opportunities",
+            "/api/v1/opportunities",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/opportunities",
+            "/api/v1/opportunities",
+            API_WRITE_422,
+        ),
+        case(
+            "GET",
+            "/api/v1/opportunities/{opportunity_id}",
+            "/api/v1/opportunities/o1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/opportunities/{opportunity_id}",
+            "/api/v1/opportunities/o1",
+            API_WRITE_422,
+        ),
+        case("GET", "/activities", "/activities", SIGNED_IN_PAGE),
+        case("GET", "/activities/new", "/activities/new", CHANGE_FORM),
+        case("POST", "/activities", "/activities", WRITE_422),
+        case(
+            "GET",
+            "/activities/{activity_id}/edit",
+            "/activities/act1/edit",
+            CHANGE_FORM,
+        ),
+        case(
+            "POST",
+            "/activities/{activity_id}",
+            "/activities/act1",
+            WRITE_422,
+        ),
+        case(
+            "GET",
+            "/api/v1/activities",
+            "/api/v1/activities",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/activities",
+            "/api/v1/activities",
+            API_WRITE_422,
+        ),
+        case(
+            "GET",
+            "/api/v1/activities/{activity_id}",
+            "/api/v1/activities/act1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/activities/{activity_id}",
+            "/api/v1/activities/act1",
+            API_WRITE_422,
         ),
         // Last, as it ends the session: anonymous visitors are sent to sign in, others signed out.
         case("POST", "/signout", "/signout", [303; 6]),

@@ -18,6 +18,7 @@ mod scope;
 mod tree;
 
 pub use row::check_row;
+pub use sales::DEFAULT_STAGES;
 pub use scope::{Changed, Scope, query_scopes};
 
 use crate::import::ParsedRow;

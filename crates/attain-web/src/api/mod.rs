@@ -4,6 +4,7 @@
 
 pub mod account_map;
 pub mod openapi;
+pub mod records;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;

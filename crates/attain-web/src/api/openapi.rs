@@ -236,7 +236,13 @@ fn schemas() -> J {
 pub fn document() -> J {
     let mut paths = serde_json::Map::new();
     for r in registry().iter().filter(|r| r.path.starts_with("/api/v1/")) {
-        let (parameters, responses) = detail(r.path);
+        let (mut parameters, responses) = detail(r.path);
+        if super::records::is_record_path(r.path) {
+            parameters.extend(super::records::openapi_parameters(
+                r.path,
+                r.method.as_str(),
+            ));
+        }
         let mut responses: serde_json::Map<String, J> = responses
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -246,6 +252,15 @@ pub fn document() -> J {
         }
         if r.access == Access::SalesOps {
             responses.insert("403".into(), error("Not available to the caller's role"));
+        }
+        let record_write =
+            r.method == axum::http::Method::POST && super::records::is_record_path(r.path);
+        if record_write {
+            responses.insert(
+                "422".into(),
+                error("A refused field, named in error.field; nothing was written"),
+            );
+            responses.insert("403".into(), error("Executives read the sales records"));
         }
         let mut op = json!({
             "summary": r.summary,
@@ -260,6 +275,11 @@ pub fn document() -> J {
             op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "description": "One part per dataset file, each named by its filename (transactions.csv, …)",
                 "additionalProperties": {"type": "string", "format": "binary"}}}}});
+        }
+        if record_write {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "description": "Fields named as the columns of dataset.md, values as dataset text; fields left out keep their values",
+                "additionalProperties": {"type": ["string", "null"]}}}}});
         }
         let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_lowercase()] = op;

@@ -62,6 +62,7 @@ pub struct AccountRow {
 #[template(path = "accounts.html")]
 struct AccountsPage {
     chrome: Chrome,
+    can_change: bool,
     q: String,
     rows: Vec<AccountRow>,
     pager: Pager,
@@ -122,6 +123,7 @@ pub async fn list_accounts(
                 .collect::<Result<_, Fail>>()?;
             render(&AccountsPage {
                 chrome: Chrome::new(&viewer, &company, "Accounts", "pipeline", "accounts"),
+                can_change: crate::records::access::may_change(&viewer),
                 q: q.q,
                 rows,
                 pager,
@@ -132,6 +134,7 @@ pub async fn list_accounts(
 
 /// A contact of the account map.
 pub struct ContactRow {
+    id: String,
     name: String,
     title: String,
     role: String,
@@ -142,6 +145,7 @@ pub struct ContactRow {
 
 /// An opportunity of the account.
 pub struct OppRow {
+    id: String,
     name: String,
     owner: Option<Link>,
     stage: String,
@@ -163,6 +167,7 @@ pub struct ActRow {
 #[template(path = "account.html")]
 struct AccountPage {
     chrome: Chrome,
+    can_change: bool,
     name: String,
     id: String,
     industry: String,
@@ -233,7 +238,7 @@ fn account_page(
     let cur = &company.currency;
     let contacts: Vec<ContactRow> = conn
         .query(
-            "SELECT c.name, c.title, c.buying_role, c.email, c.phone, b.name
+            "SELECT c.name, c.title, c.buying_role, c.email, c.phone, b.name, c.contact_id
              FROM contacts c LEFT JOIN contacts b ON b.contact_id = c.reports_to_id
              WHERE c.account_id = $1 ORDER BY c.name, c.contact_id",
             params![id],
@@ -241,6 +246,7 @@ fn account_page(
         .iter()
         .map(|r| {
             Ok(ContactRow {
+                id: r.string(6)?,
                 name: r.string(0)?,
                 title: r.opt_string(1)?.unwrap_or_default(),
                 role: r.opt_string(2)?.unwrap_or_default().replace('_', " "),
@@ -254,7 +260,7 @@ fn account_page(
     let opportunities = conn
         .query(
             "SELECT o.name, o.owner_id, p.name, o.stage, s.outcome, o.amount, o.close_date,
-                    o.forecast_category
+                    o.forecast_category, o.opportunity_id
              FROM opportunities o
              LEFT JOIN people p ON p.person_id = o.owner_id
              LEFT JOIN stages s ON s.stage = o.stage
@@ -264,6 +270,7 @@ fn account_page(
         .iter()
         .map(|r| {
             Ok(OppRow {
+                id: r.string(8)?,
                 name: r.string(0)?,
                 owner: person_link(viewer, r.opt_string(1)?, r.opt_string(2)?),
                 stage: r.string(3)?.replace('_', " "),
@@ -294,6 +301,7 @@ fn account_page(
     let name = a.string(0)?;
     render(&AccountPage {
         chrome: Chrome::new(viewer, &company, name.clone(), "pipeline", "accounts"),
+        can_change: crate::records::access::may_change(viewer),
         id: id.to_owned(),
         industry: a.opt_string(1)?.unwrap_or_default(),
         country: a.opt_string(2)?.unwrap_or_default(),
