@@ -255,6 +255,34 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test('the rep opens a key account map, reads its coverage and adds a decision step', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.rep);
+    await page.goto(`${base}/accounts/key`);
+    assert.equal(await page.textContent('h1'), 'Key accounts');
+    await shot(page, 'key-accounts');
+    const maps = await page.$$eval('table.grid tbody a', (links) => links.map((a) => a.getAttribute('href')));
+    assert.ok(maps.length >= 1 && maps.every((h) => /^\/accounts\/A\d+\/map$/.test(h)), `key accounts: ${maps}`);
+
+    await page.goto(`${base}${maps[0]}`);
+    assert.match(await page.textContent('h1'), /^Account map: /);
+    const boxes = await page.$$('svg.orgchart g.contact');
+    const rows = await page.$$eval('table.coverage tbody tr td:nth-child(2)', (cells) =>
+      cells.map((c) => c.textContent.trim()).filter((t) => !t.startsWith('not mapped')));
+    assert.equal(boxes.length, rows.length, 'every contact of the coverage table is drawn once');
+    assert.match(await page.textContent('main'), /key roles \(decision maker, economic buyer, champion, technical evaluator\) covered/);
+    const steps = (await page.$$('ol.steps > li')).length;
+    assert.ok(steps >= 3, `a generated decision process: ${steps} steps`);
+    await shot(page, 'account-map');
+
+    await page.fill('input[name=name]', 'Board approval');
+    await page.check('fieldset.people input[type=checkbox] >> nth=0');
+    await Promise.all([page.waitForLoadState('load'), page.click('text=Save step')]);
+    assert.equal((await page.$$('ol.steps > li')).length, steps + 1);
+    assert.match(await page.textContent('ol.steps > li:last-child'), /Board approval/);
+    await page.context().close();
+  });
+
   test('a rep moves an opportunity to another stage and logs an activity on it', async () => {
     const page = await freshPage();
     await signIn(page, cast.rep);

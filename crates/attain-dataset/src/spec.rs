@@ -198,6 +198,8 @@ const YEAR: Kind = Kind::Int {
     max: 9999,
 };
 const MONTH: Kind = Kind::Int { min: 1, max: 12 };
+/// The position of a step in an account's decision process (decision_steps.csv).
+const STEP: Kind = Kind::Int { min: 1, max: 99 };
 const ROLE: Kind = Kind::Word(|s| Role::parse(s).map(drop));
 const METRIC: Kind = Kind::Word(|s| Metric::parse(s).map(drop));
 const PERSON: Ref = r(&["person_id"], "people", &["person_id"], "person");
@@ -586,6 +588,35 @@ pub static FILES: &[FileSpec] = &[
         ],
         key: &["adjustment_id"],
         refs: &[PERSON],
+    },
+    FileSpec {
+        name: "decision_steps",
+        columns: &[
+            req("account_id", Kind::Id),
+            req("step", STEP),
+            req("name", Kind::Text),
+            opt("description", Kind::Text),
+        ],
+        key: &["account_id", "step"],
+        refs: &[r(&["account_id"], "accounts", &["account_id"], "account")],
+    },
+    FileSpec {
+        name: "decision_step_contacts",
+        columns: &[
+            req("account_id", Kind::Id),
+            req("step", STEP),
+            req("contact_id", Kind::Id),
+        ],
+        key: &["account_id", "step", "contact_id"],
+        refs: &[
+            r(
+                &["account_id", "step"],
+                "decision_steps",
+                &["account_id", "step"],
+                "decision step",
+            ),
+            r(&["contact_id"], "contacts", &["contact_id"], "contact"),
+        ],
     },
 ];
 

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod days;
+mod decisions;
 mod dice;
 mod money;
 mod names;
@@ -121,11 +122,12 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     let org = org::build(&ctx);
     org::write(&org, &ctx)?;
     let book = accounts::build(&org, &ctx);
-    accounts::write(&org, &book, &ctx)?;
+    let contact_roles = accounts::write(&org, &book, &ctx)?;
     let pipe = pipeline::build(&org, &book, &ctx);
     pipeline::write(&org, &book, &pipe, &ctx)?;
     money::write(&org, &book, &pipe, &ctx)?;
     plans::write(&org, &ctx)?;
+    decisions::write(&book, &contact_roles, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(

@@ -171,6 +171,7 @@ fn a_company_stopped_in_the_middle_of_its_year_has_no_future_and_a_whole_year_of
 fn a_generated_company_keeps_the_rules_of_the_dataset() {
     let dir = generated(&options(60, 3_000, 3));
     check_rules(dir.path(), 3_000);
+    assert!(!rows(dir.path(), "decision_step_contacts").is_empty());
 }
 
 /// Exports `first`, imports the export into the empty `second` and exports that; returns both
@@ -325,6 +326,32 @@ fn check_rules(dir: &Path, transactions: u64) {
         if !a["opportunity_id"].is_empty() {
             assert_eq!(opp_account[a["opportunity_id"].as_str()], a["account_id"]);
         }
+    }
+    // Key accounts, and only they, have a decision process: steps numbered 1..n ending in the
+    // final decision, whose people are contacts of the account.
+    let key: BTreeSet<String> = rows(dir, "accounts")
+        .into_iter()
+        .filter(|a| a["key_account"] == "true")
+        .map(|a| a["account_id"].clone())
+        .collect();
+    let mut steps: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    for s in rows(dir, "decision_steps") {
+        steps
+            .entry(s["account_id"].clone())
+            .or_default()
+            .push((s["step"].parse().unwrap(), s["name"].clone()));
+    }
+    assert_eq!(steps.keys().cloned().collect::<BTreeSet<_>>(), key);
+    for list in steps.values() {
+        let numbers: Vec<u32> = list.iter().map(|s| s.0).collect();
+        assert_eq!(numbers, (1..=list.len() as u32).collect::<Vec<_>>());
+        assert!(list.len() >= 3);
+        assert_eq!(list.last().unwrap().1, "Final decision");
+    }
+    for p in rows(dir, "decision_step_contacts") {
+        assert_eq!(contact_account[p["contact_id"].as_str()], p["account_id"]);
+        let n: u32 = p["step"].parse().unwrap();
+        assert!(steps[&p["account_id"]].iter().any(|s| s.0 == n));
     }
     // Each opportunity's history ends in its current stage.
     let mut last_stage: BTreeMap<String, (String, String)> = BTreeMap::new();

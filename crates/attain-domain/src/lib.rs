@@ -1,6 +1,7 @@
 //! Attain's domain: the exact numeric types (money, percent, ratios), ids, dates and the fiscal
 //! calendar, and the enumerations of the dataset format. Knows nothing of SQL, HTTP or files.
 
+pub mod coverage;
 pub mod date;
 pub mod fiscal;
 pub mod fixed;

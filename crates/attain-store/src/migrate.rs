@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_crm_import.sql"),
         postgres: include_str!("../migrations/postgres/0010_crm_import.sql"),
     },
+    Migration {
+        version: 11,
+        name: "account_mapping",
+        sqlite: include_str!("../migrations/sqlite/0011_account_mapping.sql"),
+        postgres: include_str!("../migrations/postgres/0011_account_mapping.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -5,6 +5,7 @@
 //! Every route is declared once in [`routes::registry`] with its access rule; the router is built
 //! from that list, so no route exists without a rule (see `tests/route_matrix.rs`).
 
+pub mod account_map;
 pub mod api;
 pub mod assets;
 pub mod audit;
@@ -13,6 +14,7 @@ pub mod chart;
 pub mod crm;
 pub mod error;
 pub mod fmt;
+pub mod org_chart;
 pub mod pages;
 pub mod records;
 pub mod routes;

@@ -104,6 +104,27 @@ fn cases() -> Vec<Case> {
             "/accounts/a1",
             SIGNED_IN_PAGE,
         ),
+        case("GET", "/accounts/key", "/accounts/key", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/accounts/{account_id}/map",
+            "/accounts/a1/map",
+            SIGNED_IN_PAGE,
+        ),
+        // The matrix's form has no step number: everyone who sees the account gets the form back.
+        case(
+            "POST",
+            "/accounts/{account_id}/map/steps",
+            "/accounts/a1/map/steps",
+            FORM_422,
+        ),
+        // No such step: 404.
+        case(
+            "POST",
+            "/accounts/{account_id}/map/steps/{step}/delete",
+            "/accounts/a1/map/steps/99/delete",
+            [303, 404, 404, 404, 404, 404],
+        ),
         case("GET", "/profile", "/profile", SIGNED_IN_PAGE),
         case("POST", "/profile/tokens", "/profile/tokens", SIGNED_IN_PAGE),
         // Every sign-in of the matrix acts as a person: their own objectives.
@@ -373,6 +394,12 @@ fn cases() -> Vec<Case> {
             "/api/v1/crm-imports",
             "/api/v1/crm-imports",
             [401, 403, 403, 403, 403, 400],
+        ),
+        case(
+            "GET",
+            "/api/v1/accounts/{account_id}/map",
+            "/api/v1/accounts/a1/map",
+            SIGNED_IN_API,
         ),
         case(
             "GET",

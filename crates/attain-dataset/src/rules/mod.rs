@@ -168,6 +168,10 @@ const RULES: &[Rule] = &[
         inputs: &["adjustments"],
         check: locks::adjustments,
     },
+    Rule {
+        inputs: &["contacts", "decision_step_contacts"],
+        check: sales::decision_step_contacts,
+    },
 ];
 
 /// The rules' view of one import: which files it holds, what each changed, and what some rules

@@ -1,5 +1,5 @@
-//! The sales side: job descriptions, the account map of contacts, and the stages of the sales
-//! process that opportunities and their history name.
+//! The sales side: job descriptions, the account map of contacts and the people of its decision
+//! steps, and the stages of the sales process that opportunities and their history name.
 
 use super::{Problem, Rules, Scope, groups, query_scopes};
 use attain_store::{Executor, StoreError, Tx, Value};
@@ -69,6 +69,65 @@ pub(super) fn contacts(tx: &mut Tx<'_>, rules: &Rules) -> Result<Vec<Problem>, S
                 ),
             )
         });
+    }
+    Ok(problems)
+}
+
+/// decision_step_contacts.csv: the people of a step of an account's decision process are
+/// contacts of that account.
+pub(super) fn decision_step_contacts(
+    tx: &mut Tx<'_>,
+    rules: &Rules,
+) -> Result<Vec<Problem>, StoreError> {
+    let key = ["account_id", "step", "contact_id"];
+    let changed = rules.scope("decision_step_contacts", &key);
+    let moved = rules.scope_changing("contacts", &["contact_id"], &["account_id"]);
+    let sql = "SELECT d.account_id, d.step, d.contact_id, c.account_id
+               FROM decision_step_contacts d JOIN contacts c ON c.contact_id = d.contact_id
+               WHERE c.account_id <> d.account_id AND {scope}";
+    // A changed step naming a contact of another account, or a contact that moved away from
+    // the steps naming it.
+    let rows = query_scopes(
+        tx,
+        sql,
+        &[
+            (&changed, &["d.account_id", "d.step", "d.contact_id"]),
+            (&moved, &["c.contact_id"]),
+        ],
+    )?;
+    let mut problems = Vec::new();
+    for r in rows {
+        let (account_text, contact_text) = (r.string(0)?, r.string(2)?);
+        let (contact_account, step_no) = (r.string(3)?, r.int(1)?);
+        let values = r.into_values();
+        let (account, step, contact) = (&values[0], &values[1], &values[2]);
+        if changed.contains(&values[..3]) {
+            problems.push(Problem::at(
+                "decision_step_contacts",
+                "contact_id",
+                &[
+                    ("account_id", account),
+                    ("step", step),
+                    ("contact_id", contact),
+                ],
+                format!(
+                    "'{contact_text}' is a contact of account '{contact_account}', not of \
+                     account '{account_text}'; the people of a decision step are contacts of its \
+                     account"
+                ),
+            ));
+        } else {
+            problems.push(Problem::at(
+                "contacts",
+                "account_id",
+                &[("contact_id", contact)],
+                format!(
+                    "is '{contact_account}', but this contact takes part in step {step_no} of \
+                     the decision process of account '{account_text}'; the people of a decision \
+                     step are contacts of its account"
+                ),
+            ));
+        }
     }
     Ok(problems)
 }

@@ -130,8 +130,9 @@ fn domain(name: &str) -> String {
     d
 }
 
-/// Writes accounts, alignments and contacts.
-pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
+/// Writes accounts, alignments and contacts; returns each contact's buying role (an index into
+/// `TITLES`), in contact number order.
+pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<Vec<usize>> {
     let ids = book.account_ids;
     let mut f = ctx.file("accounts", book.accounts.len() as u64)?;
     for (i, a) in book.accounts.iter().enumerate() {
@@ -168,6 +169,7 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
     let mut dice = ctx.dice(3);
     let total: u64 = book.accounts.iter().map(|a| a.contacts.1).sum();
     let mut f = ctx.file("contacts", total)?;
+    let mut contact_roles = Vec::with_capacity(total as usize);
     let roles: &[(usize, u64)] = &[(2, 3), (3, 5), (4, 3), (5, 4), (6, 1), (7, 1), (8, 3)];
     for (i, a) in book.accounts.iter().enumerate() {
         let domain = domain(&a.name);
@@ -181,6 +183,7 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
                 1 => 2,
                 _ => dice.weighted(roles),
             };
+            contact_roles.push(role);
             let (first, last) = (dice.pick(FIRST), dice.pick(LAST));
             f.id(book.contact_ids, first_contact + j)
                 .id(ids, i as u64 + 1);
@@ -205,7 +208,8 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
             f.end()?;
         }
     }
-    f.finish()
+    f.finish()?;
+    Ok(contact_roles)
 }
 
 #[cfg(test)]

@@ -133,6 +133,19 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 json!({"description": "This document", "content": {"application/json": {}}}),
             )],
         ),
+        "/api/v1/accounts/{account_id}/map" => (
+            vec![
+                path_param("account_id", "string", "An account's id"),
+                json!({"name": "on", "in": "query", "required": false,
+                       "description": "The last day of the 90-day coverage window (default: today)",
+                       "schema": {"type": "string", "format": "date"}}),
+            ],
+            vec![
+                ("200", ok("AccountMap")),
+                ("400", error("`on` is not a date")),
+                ("404", error("Missing, or not visible to the caller")),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }
@@ -213,6 +226,27 @@ fn schemas() -> J {
                     "body": id, "amount": {"type": ["string", "null"]}}}}}}}}}
     });
     if let (Some(all), J::Object(more)) = (main.as_object_mut(), pay) {
+        all.extend(more);
+    }
+    let ids = json!({"type": "array", "items": {"type": "string"}});
+    let account_map = json!({"AccountMap": {"type": "object", "properties": {
+        "account_id": id, "name": id, "key_account": {"type": "boolean"},
+        "window": {"type": "object", "properties": {"from": {"type": "string", "format": "date"},
+            "to": {"type": "string", "format": "date"}, "days": {"type": "integer"}}},
+        "contacts": {"type": "array", "items": {"type": "object", "properties": {
+            "contact_id": id, "name": id, "title": opt_id, "buying_role": opt_id, "reports_to_id": opt_id,
+            "reached": {"type": ["object", "null"], "properties": {"last_date": {"type": "string", "format": "date"},
+                "by_person_id": id, "touches": {"type": "integer"}}}}}},
+        "decision_steps": {"type": "array", "items": {"type": "object", "properties": {
+            "step": {"type": "integer"}, "name": id, "description": opt_id, "contact_ids": ids}}},
+        "coverage": {"type": "object", "properties": {"contacts": {"type": "integer"}, "reached": {"type": "integer"},
+            "key_roles": ids, "key_roles_covered": {"type": "integer"},
+            "roles": {"type": "array", "items": {"type": "object", "properties": {"buying_role": id,
+                "key": {"type": "boolean"}, "contact_ids": ids, "reached_contact_ids": ids}}}}},
+        "gaps": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string", "enum": ["not_mapped", "not_reached", "blocker_not_engaged"]},
+            "buying_role": opt_id, "contact_id": opt_id, "message": id}}}}}});
+    if let (Some(all), J::Object(more)) = (main.as_object_mut(), account_map) {
         all.extend(more);
     }
     main

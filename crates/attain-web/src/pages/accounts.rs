@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 const PER_PAGE: i64 = 50;
 
 /// Returns the SQL expression of account `a`'s territory on the date bound at `date_mark`.
-fn current_territory(date_mark: &str) -> String {
+pub(crate) fn current_territory(date_mark: &str) -> String {
     format!(
         "COALESCE((SELECT al.territory_id FROM alignments al
          WHERE al.account_id = a.account_id AND al.start_date <= {date_mark}
@@ -25,7 +25,7 @@ fn current_territory(date_mark: &str) -> String {
 }
 
 /// Returns the SQL condition for accounts the viewer may see (`a` is the accounts table).
-fn visible(viewer: &Viewer, args: &mut Vec<Value>) -> String {
+pub(crate) fn visible(viewer: &Viewer, args: &mut Vec<Value>) -> String {
     if viewer.sees_company() {
         return "1 = 1".into();
     }

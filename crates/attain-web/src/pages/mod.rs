@@ -1,6 +1,7 @@
 //! The server-rendered pages. Each module is one area of the navigation; handlers extract the
 //! [`Viewer`], read through the store inside `spawn_blocking`, and render an askama template.
 
+pub mod account_map;
 pub mod accounts;
 pub mod adjustments;
 pub mod admin;

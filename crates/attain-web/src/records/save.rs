@@ -248,6 +248,25 @@ fn scope_rules<E: Executor>(
         }
         Entity::Contact => {
             account(ex, "account_id")?;
+            // The people of a decision step are contacts of its account (account mapping).
+            if let Some(a) = set("account_id")
+                && let Some(step) = ex.query_opt(
+                    "SELECT account_id, step FROM decision_step_contacts
+                     WHERE contact_id = $1 AND account_id <> $2 ORDER BY account_id, step",
+                    params![r.key(), a.as_str()],
+                )?
+            {
+                return Err(Invalid::new(
+                    "account_id",
+                    format!(
+                        "the contact takes part in step {} of the decision process of account '{}'; \
+                         remove them from that step first",
+                        step.int(1)?,
+                        step.text(0)?
+                    ),
+                )
+                .into());
+            }
             if let Some(boss) = r.text("reports_to_id") {
                 if boss == r.key() {
                     return Err(Invalid::new(
