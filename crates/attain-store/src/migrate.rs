@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_objective_adjustments.sql"),
         postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
+    Migration {
+        version: 8,
+        name: "pipeline_snapshots",
+        sqlite: include_str!("../migrations/sqlite/0008_pipeline_snapshots.sql"),
+        postgres: include_str!("../migrations/postgres/0008_pipeline_snapshots.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.
