@@ -15,6 +15,7 @@ pub mod fmt;
 pub mod pages;
 pub mod routes;
 pub mod sheet;
+pub mod snapshot;
 pub mod viewer;
 
 use attain_store::Store;

@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}`.
 
 pub mod openapi;
+pub mod snapshot;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;

@@ -13,6 +13,7 @@ pub mod people;
 pub mod plan;
 pub mod profile;
 pub mod signin;
+pub mod snapshot;
 pub mod territories;
 pub mod users;
 
