@@ -92,13 +92,16 @@ struct RecordsPage {
     records: Vec<Record>,
 }
 
+/// The records behind a figure: opportunities with why each counts, and activities.
+pub type Selected<'a> = (Vec<(&'a Opportunity, String)>, Vec<&'a Activity>);
+
 /// Returns the records behind a figure (opportunities as `(opportunity, note)` pairs, activities
 /// as activities).
 pub fn select<'a>(
     l: &'a Loaded,
     book: &'a Book,
     q: &RecordsQuery,
-) -> Result<(Vec<(&'a Opportunity, String)>, Vec<&'a Activity>), Fail> {
+) -> Result<Selected<'a>, Fail> {
     let p = &l.period;
     let s = &l.stages;
     let as_of = p.as_of(l.today);
