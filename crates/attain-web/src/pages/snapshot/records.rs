@@ -97,11 +97,7 @@ pub type Selected<'a> = (Vec<(&'a Opportunity, String)>, Vec<&'a Activity>);
 
 /// Returns the records behind a figure (opportunities as `(opportunity, note)` pairs, activities
 /// as activities).
-pub fn select<'a>(
-    l: &'a Loaded,
-    book: &'a Book,
-    q: &RecordsQuery,
-) -> Result<Selected<'a>, Fail> {
+pub fn select<'a>(l: &'a Loaded, book: &'a Book, q: &RecordsQuery) -> Result<Selected<'a>, Fail> {
     let p = &l.period;
     let s = &l.stages;
     let as_of = p.as_of(l.today);
