@@ -139,11 +139,23 @@ impl Figures {
     }
 }
 
-/// Returns a job expectation's threshold scaled to a period: `threshold × per_year(per) ÷
-/// per_year(period)` (a week is 1/52 of a year, a month 1/12, a quarter 1/4), rounded half to
-/// even. Rates (coverage, win rate) are not scaled.
+/// Returns true for the job metrics that count things (and scale with the period's length).
+pub fn is_count(metric: JobMetric) -> bool {
+    matches!(
+        metric,
+        JobMetric::Activities
+            | JobMetric::Meetings
+            | JobMetric::Calls
+            | JobMetric::NewOpportunities
+            | JobMetric::CoachingSessions
+    )
+}
+
+/// Returns a job expectation's threshold scaled to a period: for counts, `threshold ×
+/// per_year(per) ÷ per_year(period)` (a week is 1/52 of a year, a month 1/12, a quarter 1/4),
+/// rounded half to even. Rates and attainments are not scaled.
 pub fn scaled_expectation(metric: JobMetric, threshold: Ratio, per: Per, p: &Period) -> Ratio {
-    if matches!(metric, JobMetric::PipelineCoverage | JobMetric::WinRate) {
+    if !is_count(metric) {
         return threshold;
     }
     Ratio::from_micros(div_rhe(

@@ -9,6 +9,8 @@ use crate::snapshot::{Computed, PeriodQuery, load};
 use crate::{AppState, Viewer};
 use askama::Template;
 use attain_domain::pipeline::Period;
+use attain_domain::pipeline::snapshot::is_count;
+use attain_domain::vocab::JobMetric;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 
@@ -336,20 +338,19 @@ fn page(
         .measured
         .iter()
         .map(|m| {
-            let rate = matches!(
-                m.expectation.metric,
-                attain_domain::vocab::JobMetric::WinRate
-                    | attain_domain::vocab::JobMetric::PipelineCoverage
-            );
+            let metric = m.expectation.metric;
             let show = |r: Option<attain_domain::Ratio>| {
-                if m.expectation.metric == attain_domain::vocab::JobMetric::PipelineCoverage {
+                if metric == JobMetric::PipelineCoverage {
                     times(r)
-                } else if rate {
-                    pct(r)
-                } else {
+                } else if is_count(metric) {
                     count_ratio(r)
+                } else {
+                    pct(r)
                 }
             };
+            let ours = metric != JobMetric::CoachingSessions
+                && (is_count(metric)
+                    || matches!(metric, JobMetric::WinRate | JobMetric::PipelineCoverage));
             ExpRow {
                 metric: m.expectation.metric.as_str().replace('_', " "),
                 expected: format!(
@@ -361,6 +362,7 @@ fn page(
                 met: match m.met {
                     Some(true) => "met",
                     Some(false) => "not met",
+                    None if ours => "undefined this period",
                     None => "not measured here",
                 },
             }
@@ -383,7 +385,11 @@ fn page(
             company,
             format!("Snapshot · {}", c.member.name),
             "pipeline",
-            "snapshot",
+            if viewer.person_id.as_deref() == Some(c.member.id.as_str()) {
+                "snapshot"
+            } else {
+                "team"
+            },
         ),
         id: c.member.id.clone(),
         name: c.member.name.clone(),
