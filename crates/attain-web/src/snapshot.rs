@@ -133,67 +133,81 @@ pub fn load(
     let mut books: HashMap<String, Book> =
         ids.iter().map(|i| (i.clone(), Book::default())).collect();
 
-    // Opportunities that matter to the two periods: open now, or created or closed since the
-    // previous period began.
+    // Opportunities that matter to the two periods: those closing (or closed) since the
+    // previous period began, through `opportunities (owner_id, close_date)`, and those still
+    // open with an earlier close date (overdue), through `opportunities (owner_id, stage)`;
+    // each row with one entry of its stage history (a deal is created before it closes).
     let open: Vec<String> = stages.open().map(|s| s.name.clone()).collect();
-    let mut oargs = args.clone();
-    oargs.push(from.into());
-    let f = oargs.len();
-    let open_list = marks(&mut oargs, &open);
-    let window = format!(
-        "o.owner_id IN ({list}) AND (o.close_date >= ${f} OR o.created_date >= ${f} OR o.stage IN ({open_list}))"
-    );
+    let mut closing = args.clone();
+    closing.push(from.into());
+    let f = closing.len();
+    let mut overdue = closing.clone();
+    let open_list = marks(&mut overdue, &open);
     let mut index: HashMap<String, (String, usize)> = HashMap::new();
-    ex.for_each_row(
-        &format!(
-            "SELECT o.opportunity_id, o.owner_id, o.name, o.stage, o.amount, o.created_date, o.close_date,
-                    o.forecast_category
-             FROM opportunities o WHERE {window}"
+    for (window, oargs) in [
+        (
+            format!("o.owner_id IN ({list}) AND o.close_date >= ${f}"),
+            closing,
         ),
-        &oargs,
-        |r| -> Result<(), Fail> {
-            let owner = r.text(1)?.to_owned();
-            let stage = r.text(3)?.to_owned();
-            let forecast = r
-                .opt_text(7)?
-                .and_then(|c| ForecastCategory::parse(c).ok())
-                .unwrap_or_else(|| stages.outcome(&stage).default_forecast_category());
-            if let Some(b) = books.get_mut(&owner) {
-                let id = r.text(0)?.to_owned();
-                index.insert(id.clone(), (owner.clone(), b.opportunities.len()));
-                b.opportunities.push(Opportunity {
-                    id,
-                    name: r.text(2)?.to_owned(),
-                    stage,
-                    amount: Money::from_cents(r.int(4)?),
-                    created: r.date(5)?,
-                    close: r.date(6)?,
-                    forecast,
-                    history: Vec::new(),
-                });
-            }
-            Ok(())
-        },
-    )?;
-    ex.for_each_row(
-        &format!(
-            "SELECT h.opportunity_id, h.stage, h.entered_date
-             FROM opportunities o JOIN stage_history h ON h.opportunity_id = o.opportunity_id
-             WHERE {window}"
+        (
+            format!("o.owner_id IN ({list}) AND o.stage IN ({open_list}) AND o.close_date < ${f}"),
+            overdue,
         ),
-        &oargs,
-        |r| -> Result<(), Fail> {
-            if let Some((owner, i)) = index.get(r.text(0)?)
-                && let Some(b) = books.get_mut(owner)
-            {
-                b.opportunities[*i].history.push(StageEntry {
-                    stage: r.text(1)?.to_owned(),
-                    entered: r.date(2)?,
-                });
-            }
-            Ok(())
-        },
-    )?;
+    ] {
+        ex.for_each_row(
+            &format!(
+                "SELECT o.opportunity_id, o.owner_id, o.name, o.stage, o.amount, o.created_date,
+                        o.close_date, o.forecast_category, h.stage, h.entered_date
+                 FROM opportunities o
+                 LEFT JOIN stage_history h ON h.opportunity_id = o.opportunity_id
+                 WHERE {window}"
+            ),
+            &oargs,
+            |r| -> Result<(), Fail> {
+                let id = r.text(0)?;
+                let at = match index.get(id) {
+                    Some((owner, i)) => Some((owner.clone(), *i)),
+                    None => {
+                        let owner = r.text(1)?.to_owned();
+                        match books.get_mut(&owner) {
+                            None => None,
+                            Some(b) => {
+                                let stage = r.text(3)?.to_owned();
+                                let forecast = r
+                                    .opt_text(7)?
+                                    .and_then(|c| ForecastCategory::parse(c).ok())
+                                    .unwrap_or_else(|| {
+                                        stages.outcome(&stage).default_forecast_category()
+                                    });
+                                let i = b.opportunities.len();
+                                b.opportunities.push(Opportunity {
+                                    id: id.to_owned(),
+                                    name: r.text(2)?.to_owned(),
+                                    stage,
+                                    amount: Money::from_cents(r.int(4)?),
+                                    created: r.date(5)?,
+                                    close: r.date(6)?,
+                                    forecast,
+                                    history: Vec::new(),
+                                });
+                                index.insert(id.to_owned(), (owner.clone(), i));
+                                Some((owner, i))
+                            }
+                        }
+                    }
+                };
+                if let (Some((owner, i)), Some(stage)) = (at, r.opt_text(8)?)
+                    && let Some(b) = books.get_mut(&owner)
+                {
+                    b.opportunities[i].history.push(StageEntry {
+                        stage: stage.to_owned(),
+                        entered: r.date(9)?,
+                    });
+                }
+                Ok(())
+            },
+        )?;
+    }
     let mut aargs = args.clone();
     aargs.push(from.into());
     aargs.push(p.end.into());

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use common::TestApp;
 
 /// March 2026 for r1: one deal won after skipping stages, one lost, one that went forward then
-/// back; three activities. r2 won one deal. r1's job expects 12 activities a month.
+/// back; an open deal overdue since December; three activities. r2 won one deal. r1's job expects 12 activities a month.
 fn with_pipeline() -> Vec<TestApp> {
     let apps = TestApp::all();
     for app in &apps {
@@ -19,7 +19,8 @@ fn with_pipeline() -> Vec<TestApp> {
                  w1,a1,r1,Won deal,closed_won,1000.00,2026-01-01,2026-03-21,\n\
                  l1,a1,r1,Lost deal,closed_lost,300.00,2026-01-15,2026-03-30,\n\
                  b1,a1,r1,Back deal,qualification,500.00,2026-02-20,2026-12-15,commit\n\
-                 x2,a1,r2,Raj deal,closed_won,2000.00,2026-02-01,2026-03-10,\n",
+                 x2,a1,r2,Raj deal,closed_won,2000.00,2026-02-01,2026-03-10,\n\
+                 d1,a1,r1,Overdue deal,negotiation,100.00,2025-10-01,2025-12-31,\n",
             ),
             (
                 "stage_history.csv",
@@ -60,7 +61,11 @@ fn a_persons_snapshot_shows_each_figure_with_its_trend_and_a_link_to_its_records
             let body = &page.body;
             assert!(body.contains("Rita Rep: Mar 2026"));
             assert!(body.contains("50.0%"), "win rate: one won, one lost");
-            assert!(body.contains("$50,500"), "open on Mar 31: o1 and b1");
+            assert!(body.contains("$50,600"), "open on Mar 31: o1, b1 and the overdue d1");
+            let stalled = app
+                .get("/pipeline/snapshot/r1/records?period=month&date=2026-03-01&figure=stalled", Some(&b))
+                .await;
+            assert!(stalled.body.contains("Overdue deal"), "no stage change since it was created");
             assert!(body.contains("<svg class=\"chart\""));
             assert!(body.contains("not met"), "3 activities against 12 expected");
             assert!(body.contains("/pipeline/snapshot/r1/records?period=month&#38;date=2026-03-01&#38;figure=won"), "{body}");
