@@ -10,9 +10,10 @@ use super::{Company, query_string};
 use crate::Viewer;
 use crate::error::Fail;
 use crate::fmt::{Currency, attainment, money_whole};
-use crate::viewer::team_of;
+use crate::viewer::{Scope, team_of};
 use attain_domain::pipeline::snapshot::Trend;
 use attain_domain::pipeline::{Period, PeriodKind};
+use attain_domain::vocab::Role;
 use attain_domain::{Date, Money, Ratio};
 use attain_store::Executor;
 
@@ -152,7 +153,14 @@ pub fn team_members(
     if !exists {
         return Err(Fail::NotFound);
     }
-    let mut ids: Vec<String> = team_of(ex, &manager, today())?
+    // The viewer's own team is their scope, resolved once for the request.
+    let team = match (viewer.people(), viewer.person_id.as_deref()) {
+        (Scope::Only(set), Some(own)) if own == manager && viewer.role != Role::Rep => {
+            set.as_ref().clone()
+        }
+        _ => team_of(ex, &manager, today())?,
+    };
+    let mut ids: Vec<String> = team
         .into_iter()
         .filter(|p| *p != manager && viewer.can_see_person(p))
         .collect();
