@@ -207,6 +207,42 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test('the manager opens the team snapshot, a person\'s snapshot, and the records behind a figure', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.manager);
+    await page.goto(`${base}/accounts`);
+    await Promise.all([page.waitForURL(/\/pipeline\/team/), page.click('nav.sub a[href="/pipeline/team"]')]);
+    assert.match(await page.textContent('h1'), /^Team snapshot: /);
+    const names = await page.$$eval('#team tbody a.person', (links) => links.map((a) => a.textContent.trim()));
+    assert.ok(names.length >= 6, `a team of six or more: ${names}`);
+    assert.ok(await page.$('#rollup'), 'the forecast roll-up');
+    await shot(page, 'snapshot-team');
+
+    const rep = names.find((n) => n.startsWith(cast.rep.name));
+    assert.ok(rep, `the rep is on the team: ${names}`);
+    await Promise.all([
+      page.waitForURL(/\/pipeline\/snapshot\/[^/?]+\?/),
+      page.click(`#team tbody a.person:text-is("${rep}")`),
+    ]);
+    assert.match(await page.textContent('h1'), new RegExp(`^${cast.rep.name}: `));
+    const figures = await page.$$eval('#figures tbody tr', (rows) => rows.map((r) => r.cells[0].textContent.trim()));
+    for (const f of ['Activities', 'Win rate', 'Pipeline velocity (per day)', 'Coverage of objective left']) {
+      assert.ok(figures.includes(f), `${f} in ${figures}`);
+    }
+    assert.ok(await page.$('svg.chart'), 'server-side charts');
+    await shot(page, 'snapshot-person');
+
+    await Promise.all([
+      page.waitForURL(/\/records\?/),
+      page.click('#figures tbody tr:has(td:text-is("Open pipeline")) a.figure'),
+    ]);
+    assert.equal(await page.textContent('h1'), 'Open pipeline at the as-of day');
+    const records = await page.$$('#records tbody tr');
+    assert.ok(records.length > 0, 'the open deals behind the figure are listed');
+    await shot(page, 'snapshot-records');
+    await page.context().close();
+  });
+
   test('the rep sees their own year only: another person is a 404', async () => {
     const page = await freshPage();
     await signIn(page, cast.rep);
@@ -223,6 +259,8 @@ describe('attain demo in Chromium', () => {
     const other = seen.teammate || '/people/P00001';
     const missing = await page.goto(`${base}${other}`);
     assert.equal(missing.status(), 404, `${other} is out of the rep's sight`);
+    const snapshot = other.replace('/people/', '/pipeline/snapshot/');
+    assert.equal((await page.goto(`${base}${snapshot}`)).status(), 404, `${snapshot} too`);
 
     const mine = await page.goto(`${base}${own}`);
     assert.equal(mine.status(), 200);

@@ -88,6 +88,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             seed,
             year,
             until,
+            opportunities,
+            activities,
         } => {
             let options = attain_dataset::synth::Options {
                 people,
@@ -95,6 +97,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 seed,
                 year,
                 until,
+                opportunities,
+                activities,
             };
             let summary = attain_dataset::synth::generate(&dir, &options, &Bar::for_terminal())
                 .map_err(Failure::environment)?;

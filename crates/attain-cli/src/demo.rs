@@ -100,6 +100,8 @@ pub fn build(store: &Store, today: Date) -> Result<(Built, Vec<SignIn>), Failure
         seed: SEED,
         year,
         until: Some(today),
+        opportunities: None,
+        activities: None,
     };
     generate(dir.path(), &options, &NoProgress)
         .map_err(|e| Failure::environment(format!("cannot write the demo company: {e}")))?;

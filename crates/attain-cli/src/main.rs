@@ -132,6 +132,12 @@ pub enum Command {
         /// after it, open deals beyond it, objectives for the whole year.
         #[arg(long, value_parser = parse_until)]
         until: Option<attain_domain::Date>,
+        /// Opportunities in all, spread evenly over the reps (default: 15 to 25 per rep).
+        #[arg(long)]
+        opportunities: Option<u64>,
+        /// Activities in all (default: about 100 a year per rep and a few per manager).
+        #[arg(long)]
+        activities: Option<u64>,
     },
 }
 

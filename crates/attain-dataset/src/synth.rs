@@ -43,6 +43,10 @@ pub struct Options {
     /// adjustments); deals closing later are still open, and the objectives cover the whole
     /// year. `None` (or a day after the year) generates the year as finished.
     pub until: Option<attain_domain::Date>,
+    /// Opportunities in all, spread evenly over the reps (`None`: fifteen to twenty-five each).
+    pub opportunities: Option<u64>,
+    /// Activities in all, the planned counts scaled to this total (`None`: as planned).
+    pub activities: Option<u64>,
 }
 
 /// What every part of the generator shares: the options, the calendar, where files go, and what

@@ -19,6 +19,8 @@ fn options(people: u32, transactions: u64, seed: u64) -> Options {
         seed,
         year: 2026,
         until: None,
+        opportunities: None,
+        activities: None,
     }
 }
 
@@ -241,7 +243,7 @@ proptest! {
         let until = until.and_then(|d| {
             chrono::NaiveDate::from_ymd_opt(year, 1, 1)?.checked_add_days(chrono::Days::new(d))
         });
-        let dir = generated(&Options { people, transactions, seed, year, until });
+        let dir = generated(&Options { people, transactions, seed, year, until, opportunities: None, activities: None });
         check_rules(dir.path(), transactions);
         let (first, second) = (TestDb::sqlite().unwrap(), TestDb::sqlite().unwrap());
         import_dir(&first, dir.path());
@@ -490,4 +492,23 @@ fn check_rules(dir: &Path, transactions: u64) {
         assigned,
         people.iter().filter(|p| p["role"] != "sales_ops").count()
     );
+}
+
+#[test]
+fn opportunities_and_activities_can_be_asked_for_in_all() {
+    let dir = generated(&Options {
+        opportunities: Some(5_000),
+        activities: Some(12_345),
+        ..options(60, 1_000, 5)
+    });
+    let lines = |f: &str| {
+        std::fs::read_to_string(dir.path().join(f))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(lines("opportunities.csv"), 5_000);
+    assert_eq!(lines("activities.csv"), 12_345);
+    check_rules(dir.path(), 1_000);
 }

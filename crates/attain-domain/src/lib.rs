@@ -7,6 +7,7 @@ pub mod fiscal;
 pub mod fixed;
 pub mod id;
 pub mod money;
+pub mod pipeline;
 pub mod rounding;
 pub mod vocab;
 

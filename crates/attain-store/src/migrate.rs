@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_account_mapping.sql"),
         postgres: include_str!("../migrations/postgres/0011_account_mapping.sql"),
     },
+    Migration {
+        version: 8,
+        name: "pipeline_snapshots",
+        sqlite: include_str!("../migrations/sqlite/0008_pipeline_snapshots.sql"),
+        postgres: include_str!("../migrations/postgres/0008_pipeline_snapshots.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

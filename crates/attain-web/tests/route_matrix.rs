@@ -589,6 +589,37 @@ fn cases() -> Vec<Case> {
             "/api/v1/activities/act1",
             API_WRITE_422,
         ),
+        case("GET", "/pipeline/team", "/pipeline/team", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/pipeline/team/export.csv",
+            "/pipeline/team/export.csv?period=quarter",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pipeline/snapshot/{person_id}",
+            "/pipeline/snapshot/r1?period=week",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/pipeline/snapshot/{person_id}/records",
+            "/pipeline/snapshot/r1/records?figure=activities",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/snapshot",
+            "/api/v1/people/r1/snapshot?period=month",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/team/snapshot",
+            "/api/v1/team/snapshot",
+            SIGNED_IN_API,
+        ),
         // Last, as it ends the session: anonymous visitors are sent to sign in, others signed out.
         case("POST", "/signout", "/signout", [303; 6]),
     ]

@@ -76,7 +76,14 @@ pub fn build(org: &Org, book: &Book, ctx: &Ctx) -> Pipe {
             .leaf
             .as_ref()
             .map_or(0, |l| l.segment);
-        for _ in 0..dice.range(15, 25) {
+        let count = match ctx.options.opportunities {
+            None => dice.range(15, 25) as u64,
+            Some(total) => {
+                let reps = org.reps.len() as u64;
+                total / reps + u64::from((r as u64) < total % reps)
+            }
+        };
+        for _ in 0..count {
             let created = dice.range(i64::from(lo), i64::from((last_day - 20).max(lo))) as i32;
             let mut close = created + dice.range(20, 180) as i32;
             if org.people[rep.person].end.is_some() {
@@ -122,7 +129,20 @@ pub fn build(org: &Org, book: &Book, ctx: &Ctx) -> Pipe {
     for d in &org.districts {
         activity_counts.push((d.manager, None, dice.range(15, 30) as u64));
     }
-    let total: u64 = activity_counts.iter().map(|c| c.2).sum();
+    let mut total: u64 = activity_counts.iter().map(|c| c.2).sum();
+    if let Some(wanted) = ctx.options.activities.filter(|_| total > 0) {
+        // Scale every count, then hand the rounding remainder out one by one from the first.
+        let mut given = 0;
+        for c in &mut activity_counts {
+            c.2 = (u128::from(c.2) * u128::from(wanted) / u128::from(total)) as u64;
+            given += c.2;
+        }
+        let n = activity_counts.len();
+        for i in 0..(wanted - given) as usize {
+            activity_counts[i % n].2 += 1;
+        }
+        total = wanted;
+    }
     Pipe {
         opp_ids: IdKind::new("O", opps.len() as u64, 6),
         opps,

@@ -16,6 +16,18 @@ fn year_param() -> J {
            "schema": {"type": "integer"}})
 }
 
+fn period_param() -> J {
+    json!({"name": "period", "in": "query", "required": false,
+           "description": "week (Monday to Sunday), month or quarter (fiscal); default month",
+           "schema": {"type": "string", "enum": ["week", "month", "quarter"]}})
+}
+
+fn date_param() -> J {
+    json!({"name": "date", "in": "query", "required": false,
+           "description": "A day in the period, YYYY-MM-DD (default: today)",
+           "schema": {"type": "string", "format": "date"}})
+}
+
 fn ok(schema: &str) -> J {
     json!({"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
 }
@@ -146,6 +158,33 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ("404", error("Missing, or not visible to the caller")),
             ],
         ),
+        "/api/v1/people/{person_id}/snapshot" => (
+            vec![person(), period_param(), date_param()],
+            vec![
+                ("200", ok("Snapshot")),
+                ("400", error("A period or date that does not parse")),
+                ("404", error("Missing, or not visible")),
+            ],
+        ),
+        "/api/v1/team/snapshot" => (
+            vec![
+                json!({"name": "manager", "in": "query", "required": false,
+                       "description": "The manager whose team is shown (default: the caller)",
+                       "schema": {"type": "string"}}),
+                period_param(),
+                date_param(),
+                json!({"name": "sort", "in": "query", "required": false,
+                       "description": "The figure to sort on (activities, new, forward, back, pipeline, won, win_rate, deal, cycle, velocity, conversion, coverage, stalled; default name)",
+                       "schema": {"type": "string"}}),
+                json!({"name": "dir", "in": "query", "required": false,
+                       "description": "asc or desc", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
+            ],
+            vec![
+                ("200", ok("TeamSnapshot")),
+                ("400", error("A period or date that does not parse")),
+                ("404", error("The manager is missing or not visible")),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }
@@ -247,6 +286,20 @@ fn schemas() -> J {
             "code": {"type": "string", "enum": ["not_mapped", "not_reached", "blocker_not_engaged"]},
             "buying_role": opt_id, "contact_id": opt_id, "message": id}}}}}});
     if let (Some(all), J::Object(more)) = (main.as_object_mut(), account_map) {
+        all.extend(more);
+    }
+    let figures = json!({"type": "object", "description": "Every figure of one period (docs/pipeline.md); amounts strings with 2 decimals, rates and coverage strings with 6 or null"});
+    let snapshot = json!({
+        "Snapshot": {"type": "object", "required": ["person_id", "current", "previous"], "properties": {
+            "person_id": id, "name": id, "current": figures, "previous": figures,
+            "expectations": {"type": "array", "items": {"type": "object"}},
+            "outliers": {"type": "array", "items": {"type": "string", "enum": ["low_activity", "stalled_deals", "thin_coverage", "falling_conversion"]}}}},
+        "TeamSnapshot": {"type": "object", "required": ["manager_id", "period", "forecast", "people"], "properties": {
+            "manager_id": id, "period": {"type": "object"},
+            "forecast": {"type": "object", "properties": {"won": money, "commit": money, "best_case": money, "pipeline": money, "objective": money}},
+            "people": {"type": "array", "items": {"$ref": "#/components/schemas/Snapshot"}}}},
+    });
+    if let (Some(all), J::Object(more)) = (main.as_object_mut(), snapshot) {
         all.extend(more);
     }
     main

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod profile;
 pub mod records;
 pub mod signin;
+pub mod snapshot;
 pub mod territories;
 pub mod users;
 
