@@ -14,6 +14,7 @@ mod names;
 mod org;
 mod pipeline;
 mod plans;
+mod team;
 mod writer;
 
 use crate::progress::Progress;
@@ -125,7 +126,8 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     let pipe = pipeline::build(&org, &book, &ctx);
     pipeline::write(&org, &book, &pipe, &ctx)?;
     money::write(&org, &book, &pipe, &ctx)?;
-    plans::write(&org, &ctx)?;
+    let spiffs = plans::write(&org, &ctx)?;
+    team::write(&org, &spiffs, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(

@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_objective_adjustments.sql"),
         postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
+    Migration {
+        version: 14,
+        name: "team",
+        sqlite: include_str!("../migrations/sqlite/0014_team.sql"),
+        postgres: include_str!("../migrations/postgres/0014_team.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod records;
 pub mod routes;
 pub mod sheet;
+pub mod team;
 pub mod viewer;
 
 use attain_store::Store;

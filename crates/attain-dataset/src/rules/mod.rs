@@ -15,6 +15,7 @@ mod plans;
 mod row;
 mod sales;
 mod scope;
+mod team;
 mod tree;
 
 pub use row::check_row;
@@ -167,6 +168,10 @@ const RULES: &[Rule] = &[
     Rule {
         inputs: &["adjustments"],
         check: locks::adjustments,
+    },
+    Rule {
+        inputs: &["adjustments", "recognitions"],
+        check: team::spiffs,
     },
 ];
 

@@ -4,6 +4,7 @@
 
 pub mod openapi;
 pub mod records;
+pub mod team;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;
