@@ -1,6 +1,7 @@
 //! Team › Leaderboards: the reps of one's team ranked by bookings attainment, bookings or
 //! activity over the month, quarter or year so far (docs/team.md). A rep sees their own team's
-//! board, with the bookings amounts of others left out.
+//! board, with the bookings amounts of others left out. The period ends with the current fiscal
+//! month, or with `month` of `year` when given.
 
 use super::{Chrome, Company};
 use crate::error::{Fail, PageResult};
@@ -29,6 +30,8 @@ struct BoardPage {
     by: &'static str,
     span: &'static str,
     period: String,
+    year: i32,
+    month: u32,
     lines: Vec<Line>,
 }
 
@@ -59,7 +62,17 @@ pub fn viewer_board(
     let span = Span::parse(get("period"))
         .ok_or_else(|| Fail::BadRequest("period: month, quarter or ytd.".into()))?;
     let today = chrono::Utc::now().date_naive();
-    let (year, month) = company.calendar.fiscal_of(today);
+    let (this_year, this_month) = company.calendar.fiscal_of(today);
+    let number = |k: &str, default: u32, max: u32| match get(k) {
+        "" => Ok(default),
+        s => s
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| Fail::BadRequest(format!("{k}: a number from 1 to {max}."))),
+    };
+    let year = number("year", this_year.max(1) as u32, 9999)? as i32;
+    let month = number("month", if year == this_year { this_month } else { 12 }, 12)?;
     let team = team_scope(conn, viewer, today)?;
     let mut args = Vec::new();
     let cond = scope_sql(&team, "p.person_id", &mut args);
@@ -135,6 +148,8 @@ pub async fn show_leaderboards(
                 by: by.as_str(),
                 span: span.as_str(),
                 period,
+                year,
+                month: last,
                 lines,
             };
             Ok(Html(p.render()?).into_response())
