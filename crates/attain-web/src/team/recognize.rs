@@ -144,6 +144,57 @@ pub fn give(
         ));
     }
 
+    drop(conn);
+    let new = New {
+        person,
+        date,
+        reason,
+        given_by: viewer.person_id.as_deref(),
+        meeting,
+        award: Some(award).filter(|a| !a.is_empty()),
+        amount,
+    };
+    record(store, &viewer.email, calendar, &new)
+}
+
+/// A recognition checked and ready to write.
+#[derive(Debug, Clone)]
+pub struct New<'a> {
+    /// The person recognised (who exists).
+    pub person: &'a str,
+    /// When.
+    pub date: Date,
+    /// Why.
+    pub reason: &'a str,
+    /// Who gives it.
+    pub given_by: Option<&'a str>,
+    /// The meeting it is given in.
+    pub meeting: Option<&'a str>,
+    /// The award.
+    pub award: Option<&'a str>,
+    /// The SPIFF, paid through an adjustment.
+    pub amount: Option<Money>,
+}
+
+/// Writes a recognition and its SPIFF's adjustment in one transaction, both audited as `actor`:
+/// the adjustment goes to the fiscal month of the date, or the first open month of that year
+/// when the month is closed; a year closed to its last month refuses the SPIFF.
+pub fn record(
+    store: &Store,
+    actor: &str,
+    calendar: &FiscalCalendar,
+    new: &New<'_>,
+) -> Result<Given, Refused> {
+    let New {
+        person,
+        date,
+        reason,
+        given_by,
+        meeting,
+        award,
+        amount,
+    } = new.clone();
+    let mut conn = store.conn()?;
     let recognition_id = format!("R{}", Utc::now().format("%Y%m%d%H%M%S%6f"));
     let mut tx = conn.transaction()?;
     let mut adjustment = None;
@@ -174,7 +225,7 @@ pub fn give(
         audit::record(
             &mut tx,
             &Change {
-                actor: &viewer.email,
+                actor,
                 action: "create",
                 entity: "adjustment",
                 key: &id,
@@ -197,9 +248,9 @@ pub fn give(
             person,
             date,
             reason,
-            viewer.person_id.clone(),
+            given_by,
             meeting,
-            Some(award).filter(|a| !a.is_empty()),
+            award,
             amount.map(Money::cents),
             adjustment_id.clone()
         ],
@@ -207,14 +258,14 @@ pub fn give(
     audit::record(
         &mut tx,
         &Change {
-            actor: &viewer.email,
+            actor,
             action: "create",
             entity: "recognition",
             key: &recognition_id,
             before: None,
             after: Some(serde_json::json!({
                 "person_id": person, "date": date.to_string(), "reason": reason,
-                "given_by_id": viewer.person_id, "meeting_id": meeting, "award": award,
+                "given_by_id": given_by, "meeting_id": meeting, "award": award,
                 "amount": amount.map(|a| a.to_string()), "adjustment_id": adjustment_id,
             })),
         },
