@@ -115,15 +115,21 @@ pub fn write(org: &Org, spiffs: &[Spiff], ctx: &Ctx) -> io::Result<()> {
         for s in spiffs.iter().filter(|s| s.month == month) {
             let day = dice.range(i64::from(start), i64::from(end)) as i32;
             let manager = org.people[s.person].manager;
-            let reason = s.reason.trim_start_matches("SPIFF: ");
-            given.push((s.person, manager, day, reason, Some(s)));
+            given.push((s.person, manager, day, s.reason, Some(s)));
         }
     }
     let rec_ids = IdKind::new("REC", given.len() as u64, 4);
     let mut f = ctx.file("recognitions", given.len() as u64)?;
     for (n, (person, by, day, reason, spiff)) in given.iter().enumerate() {
         f.id(rec_ids, n as u64 + 1).id(ids, org.person_no(*person));
-        f.word(ctx.days.text(*day)).text(reason);
+        // A SPIFF adjustment's reason `SPIFF: new logo …` becomes `New logo …`.
+        let reason = reason.trim_start_matches("SPIFF: ");
+        let mut letters = reason.chars();
+        let reason = match letters.next() {
+            Some(first) => format!("{}{}", first.to_uppercase(), letters.as_str()),
+            None => String::new(),
+        };
+        f.word(ctx.days.text(*day)).text(&reason);
         f.opt_id(ids, by.map(|m| org.person_no(m))).empty();
         match spiff {
             Some(s) => f.text("SPIFF").money(s.amount).text(&s.adjustment_id),
