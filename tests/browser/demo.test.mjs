@@ -362,6 +362,47 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test("the rep's SPIFF from their manager is in the team's feed and on this month's statement", async () => {
+    const page = await freshPage();
+    await signIn(page, cast.rep);
+    await page.click('nav.main a[href="/team/recognition"]');
+    assert.equal(await page.textContent('h1'), 'Recognition');
+    const feed = await page.textContent('ul.feed');
+    assert.match(feed, /Far ahead of plan this year/);
+    assert.match(feed, /SPIFF \$500\.00/);
+    await shot(page, 'team-recognition-rep');
+
+    await page.goto(`${base}/people`);
+    const own = await page.getAttribute('table.grid tbody a', 'href');
+    const now = new Date();
+    const statement = await page.goto(`${base}/pay/statements${own.replace('/people', '')}/${now.getUTCFullYear()}/${now.getUTCMonth() + 1}`);
+    assert.equal(statement.status(), 200);
+    assert.match(await page.textContent('main'), /SPIFF: Far ahead of plan this year/);
+    assert.match(await page.textContent('main'), /\$500\.00/);
+    await shot(page, 'statement-spiff-rep');
+
+    // A SPIFF is not the rep's to give: the form has no amount, and a forged one is refused.
+    await page.goto(`${base}/team/recognition`);
+    assert.equal(await page.$('input[name=amount]'), null);
+    await page.context().close();
+  });
+
+  test('the manager sees the training gaps of the team and the leaderboards', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.manager);
+    await page.goto(`${base}/team/gaps`);
+    assert.equal(await page.textContent('h1'), 'Training gaps');
+    assert.ok((await firstColumn(page)).length >= 2, 'a row per person of the team');
+    await shot(page, 'team-gaps-manager');
+    await page.goto(`${base}/team/training`);
+    assert.ok((await page.$$('table.grid tbody tr')).length >= 9, 'the catalogue');
+    await page.goto(`${base}/team/leaderboards?by=attainment&period=ytd`);
+    const ranks = await firstColumn(page);
+    assert.equal(ranks[0], '1');
+    await shot(page, 'team-leaderboards-manager');
+    await page.context().close();
+  });
+
   test('sales operations reads the import page and the audit log', async () => {
     const page = await freshPage();
     await signIn(page, OPS);

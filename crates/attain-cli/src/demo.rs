@@ -11,10 +11,11 @@ use crate::commands::Failure;
 use attain_dataset::synth::{Options, generate};
 use attain_dataset::{ImportError, NoProgress, Source};
 use attain_domain::vocab::Role;
-use attain_domain::{Date, FiscalCalendar, NamedBy};
+use attain_domain::{Date, FiscalCalendar, Money, NamedBy};
 use attain_store::{Conn, Executor, Store, params};
 use attain_web::PasswordStrength;
 use attain_web::auth::{password, users};
+use attain_web::team::recognize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,8 @@ const PEOPLE: u32 = 60;
 const SEED: u64 = 21;
 /// Transactions in a whole year: about a thousand a month.
 const TRANSACTIONS_PER_YEAR: u64 = 12_000;
+/// The SPIFF the demo rep's manager gives them today, in cents.
+const SPIFF_CENTS: i64 = 50_000;
 
 /// The demo company as built.
 pub struct Built {
@@ -168,8 +171,29 @@ pub fn build(store: &Store, today: Date) -> Result<(Built, Vec<SignIn>), Failure
         statements: count(&mut conn, "SELECT COUNT(*) FROM closed_statements")?,
         elapsed: Duration::ZERO,
     };
-    let cast = cast(&mut conn, year, month, first)?;
+    let mut cast = cast(&mut conn, year, month, first)?;
     drop(conn);
+
+    // The star rep's manager recognises them with a SPIFF today: paid as an adjustment of this
+    // (open) month, on their statement once the year is calculated again.
+    let spiff = Money::from_cents(SPIFF_CENTS);
+    let new = recognize::New {
+        person: &cast.rep.person_id,
+        date: today,
+        reason: "Far ahead of plan this year",
+        given_by: Some(&cast.manager.person_id),
+        meeting: None,
+        award: Some("SPIFF"),
+        amount: Some(spiff),
+    };
+    recognize::record(store, ACTOR, &calendar, &new)
+        .map_err(|e| Failure::environment(format!("cannot recognise the demo rep: {e:?}")))?;
+    attain_engine::run_calc(store, year, ACTOR, &NoProgress)
+        .map_err(|e| Failure::environment(format!("cannot calculate {year}: {e}")))?;
+    cast.rep_about.push_str(&format!(
+        "; {} gave them a {spiff} SPIFF today, on this month's statement",
+        cast.manager.name
+    ));
 
     let mut sign_ins = Vec::new();
     for (role, who, about) in [

@@ -4,7 +4,7 @@
 
 use attain_domain::vocab::{
     ActivityType, BuyingRole, Channel, Comparison, ForecastCategory, JobMetric, Method, Metric,
-    OpportunityType, Outcome, Per, Period, Role, Scope, TxKind,
+    OpportunityType, Outcome, Per, Period, Role, Scope, TrainingKind, TrainingStatus, TxKind,
 };
 use attain_domain::{Id, Money, ParseError, Percent, Ratio, parse_date};
 use attain_store::Value;
@@ -203,6 +203,7 @@ const STEP: Kind = Kind::Int { min: 1, max: 99 };
 const ROLE: Kind = Kind::Word(|s| Role::parse(s).map(drop));
 const METRIC: Kind = Kind::Word(|s| Metric::parse(s).map(drop));
 const PERSON: Ref = r(&["person_id"], "people", &["person_id"], "person");
+const TRAINING: Ref = r(&["training_id"], "trainings", &["training_id"], "training");
 
 /// Every file of the dataset, in the order import writes them (referenced files first).
 pub static FILES: &[FileSpec] = &[
@@ -616,6 +617,61 @@ pub static FILES: &[FileSpec] = &[
                 "decision step",
             ),
             r(&["contact_id"], "contacts", &["contact_id"], "contact"),
+        ],
+    },
+    FileSpec {
+        name: "trainings",
+        columns: &[
+            req("training_id", Kind::Id),
+            req("title", Kind::Text),
+            req("kind", Kind::Word(|s| TrainingKind::parse(s).map(drop))),
+            opt("date", Kind::Date),
+            opt("hours", Kind::Ratio),
+            opt("description", Kind::Text),
+        ],
+        key: &["training_id"],
+        refs: &[],
+    },
+    FileSpec {
+        name: "training_records",
+        columns: &[
+            req("training_id", Kind::Id),
+            req("person_id", Kind::Id),
+            req("status", Kind::Word(|s| TrainingStatus::parse(s).map(drop))),
+            opt("date", Kind::Date),
+        ],
+        key: &["training_id", "person_id"],
+        refs: &[TRAINING, PERSON],
+    },
+    FileSpec {
+        name: "job_trainings",
+        columns: &[req("job_id", Kind::Id), req("training_id", Kind::Id)],
+        key: &["job_id", "training_id"],
+        refs: &[r(&["job_id"], "jobs", &["job_id"], "job"), TRAINING],
+    },
+    FileSpec {
+        name: "recognitions",
+        columns: &[
+            req("recognition_id", Kind::Id),
+            req("person_id", Kind::Id),
+            req("date", Kind::Date),
+            req("reason", Kind::Text),
+            opt("given_by_id", Kind::Id),
+            opt("meeting_id", Kind::Id),
+            opt("award", Kind::Text),
+            opt("amount", Kind::MoneyNonNegative),
+            opt("adjustment_id", Kind::Id),
+        ],
+        key: &["recognition_id"],
+        refs: &[
+            PERSON,
+            r(&["given_by_id"], "people", &["person_id"], "person"),
+            r(
+                &["adjustment_id"],
+                "adjustments",
+                &["adjustment_id"],
+                "adjustment",
+            ),
         ],
     },
 ];

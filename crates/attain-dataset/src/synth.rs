@@ -15,6 +15,7 @@ mod names;
 mod org;
 mod pipeline;
 mod plans;
+mod team;
 mod writer;
 
 use crate::progress::Progress;
@@ -130,8 +131,9 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     let pipe = pipeline::build(&org, &book, &ctx);
     pipeline::write(&org, &book, &pipe, &ctx)?;
     money::write(&org, &book, &pipe, &ctx)?;
-    plans::write(&org, &ctx)?;
+    let spiffs = plans::write(&org, &ctx)?;
     decisions::write(&book, &contact_roles, &ctx)?;
+    team::write(&org, &spiffs, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(

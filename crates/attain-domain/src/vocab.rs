@@ -111,6 +111,14 @@ vocabulary!(
     /// The period an expectation is measured over.
     Per { Week => "week", Month => "month", Quarter => "quarter", Year => "year" }
 );
+vocabulary!(
+    /// What a training session teaches.
+    TrainingKind { SalesTechnique => "sales_technique", Product => "product", CustomerMarket => "customer_market" }
+);
+vocabulary!(
+    /// How far a person got with a training session.
+    TrainingStatus { Registered => "registered", Attended => "attended", Completed => "completed" }
+);
 
 impl Outcome {
     /// Returns the default forecast category of an opportunity in a stage with this outcome.

@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_pipeline_snapshots.sql"),
         postgres: include_str!("../migrations/postgres/0008_pipeline_snapshots.sql"),
     },
+    Migration {
+        version: 14,
+        name: "team",
+        sqlite: include_str!("../migrations/sqlite/0014_team.sql"),
+        postgres: include_str!("../migrations/postgres/0014_team.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -20,6 +20,7 @@ pub mod records;
 pub mod routes;
 pub mod sheet;
 pub mod snapshot;
+pub mod team;
 pub mod viewer;
 
 use attain_store::Store;

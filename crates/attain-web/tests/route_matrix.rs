@@ -407,6 +407,75 @@ fn cases() -> Vec<Case> {
             "/api/v1/openapi.json",
             PUBLIC,
         ),
+        // Team: training, recognition, leaderboards.
+        case("GET", "/team/training", "/team/training", SIGNED_IN_PAGE),
+        // The matrix's form has no session id: sales ops gets the form back (422).
+        case(
+            "POST",
+            "/team/training",
+            "/team/training",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        // No training in the matrix's database: 404.
+        case(
+            "GET",
+            "/team/training/{training_id}",
+            "/team/training/t1",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        // Reps and executives do not record attendance (403); the others find no session (404).
+        case(
+            "POST",
+            "/team/training/{training_id}/records",
+            "/team/training/t1/records",
+            [303, 403, 404, 404, 403, 404],
+        ),
+        case("GET", "/team/gaps", "/team/gaps", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/team/recognition",
+            "/team/recognition",
+            SIGNED_IN_PAGE,
+        ),
+        // The matrix's form names no person: the form comes back (422).
+        case("POST", "/team/recognition", "/team/recognition", FORM_422),
+        case(
+            "GET",
+            "/team/leaderboards",
+            "/team/leaderboards",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/api/v1/trainings",
+            "/api/v1/trainings",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/trainings",
+            "/api/v1/people/r1/trainings",
+            SIGNED_IN_API,
+        ),
+        case(
+            "GET",
+            "/api/v1/recognitions",
+            "/api/v1/recognitions",
+            SIGNED_IN_API,
+        ),
+        // A form body is no JSON object: 422.
+        case(
+            "POST",
+            "/api/v1/recognitions",
+            "/api/v1/recognitions",
+            [401, 422, 422, 422, 422, 422],
+        ),
+        case(
+            "GET",
+            "/api/v1/leaderboards",
+            "/api/v1/leaderboards?by=bookings&period=ytd",
+            SIGNED_IN_API,
+        ),
         case("GET", "/pay/close", "/pay/close?year=2026", SALES_OPS_PAGE),
         // Sales ops: calculated (the test's results are replaced: these come after every route
         // that reads them), sent back to the close page.

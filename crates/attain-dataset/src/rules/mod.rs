@@ -15,6 +15,7 @@ mod plans;
 mod row;
 mod sales;
 mod scope;
+mod team;
 mod tree;
 
 pub use row::check_row;
@@ -171,6 +172,10 @@ const RULES: &[Rule] = &[
     Rule {
         inputs: &["contacts", "decision_step_contacts"],
         check: sales::decision_step_contacts,
+    },
+    Rule {
+        inputs: &["adjustments", "recognitions"],
+        check: team::spiffs,
     },
 ];
 

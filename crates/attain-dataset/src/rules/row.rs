@@ -60,6 +60,22 @@ pub fn check_row(
                 problems.push(("owner_id", "is required unless reverses_id is given".into()));
             }
         }
+        "recognitions" => {
+            // A SPIFF is paid through an adjustment (rules::team checks it is the person's).
+            let has = |c: &str| spec.column_index(c).is_some_and(|i| present[i]);
+            if has("amount") && has("adjustment_id") {
+                let amount = cell(spec, row, "amount");
+                let adjustment = cell(spec, row, "adjustment_id");
+                if !amount.is_null() && adjustment.is_null() {
+                    problems.push((
+                        "adjustment_id",
+                        "is required with an amount: a SPIFF is paid through an adjustment".into(),
+                    ));
+                } else if amount.is_null() && !adjustment.is_null() {
+                    problems.push(("amount", "is required with an adjustment_id".into()));
+                }
+            }
+        }
         "settings" => {
             if let (Value::Text(key), Value::Text(value)) =
                 (cell(spec, row, "key"), cell(spec, row, "value"))

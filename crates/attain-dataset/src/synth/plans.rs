@@ -75,8 +75,23 @@ const ADJUSTMENTS: &[(i64, &str)] = &[
     (-7_550, "Correction: duplicate credit on a revenue row"),
 ];
 
-/// Writes plans, tiers, curves, assignments, paid and adjustments.
-pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
+/// A generated adjustment that pays a SPIFF, for the recognition that awards it.
+pub struct Spiff {
+    /// The adjustment's id.
+    pub adjustment_id: String,
+    /// Index into `Org::people`.
+    pub person: usize,
+    /// The fiscal month it is paid in.
+    pub month: usize,
+    /// In cents.
+    pub amount: i64,
+    /// The adjustment's reason (`SPIFF: …`).
+    pub reason: &'static str,
+}
+
+/// Writes plans, tiers, curves, assignments, paid and adjustments; returns the SPIFFs among the
+/// adjustments.
+pub fn write(org: &Org, ctx: &Ctx) -> io::Result<Vec<Spiff>> {
     let year = i64::from(ctx.days.year());
     let plan_id = |stem: &str| format!("{stem}-{year}");
 
@@ -162,17 +177,27 @@ pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
     let count = 5 + org.people.len() / 500;
     let adjustment_ids = super::writer::IdKind::new("ADJ", count as u64, 4);
     let mut f = ctx.file("adjustments", count as u64)?;
+    let mut spiffs = Vec::new();
     for n in 0..count {
         let (amount, reason) = dice.pick(ADJUSTMENTS);
+        let person = dice.pick(&earners);
+        let month = dice.range(1, ctx.days.month_of(ctx.today) as i64);
         f.id(adjustment_ids, n as u64 + 1)
-            .id(ids, org.person_no(dice.pick(&earners)));
-        f.int(year)
-            .int(dice.range(1, ctx.days.month_of(ctx.today) as i64))
-            .money(amount)
-            .text(reason);
+            .id(ids, org.person_no(person));
+        f.int(year).int(month).money(amount).text(reason);
         f.end()?;
+        if reason.starts_with("SPIFF") {
+            spiffs.push(Spiff {
+                adjustment_id: adjustment_ids.text(n as u64 + 1),
+                person,
+                month: month as usize,
+                amount,
+                reason,
+            });
+        }
     }
-    f.finish()
+    f.finish()?;
+    Ok(spiffs)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod crm;
 pub mod openapi;
 pub mod records;
 pub mod snapshot;
+pub mod team;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;

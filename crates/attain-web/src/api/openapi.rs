@@ -185,6 +185,62 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ("404", error("The manager is missing or not visible")),
             ],
         ),
+        "/api/v1/people/{person_id}/trainings" => (
+            vec![person()],
+            vec![
+                (
+                    "200",
+                    json!({"description": "The person's training records, what their job requires and the gaps"}),
+                ),
+                ("404", error("Missing, or not visible")),
+            ],
+        ),
+        "/api/v1/recognitions" => (
+            vec![],
+            vec![
+                (
+                    "200",
+                    json!({"description": "The recognitions of the caller's team, newest first"}),
+                ),
+                (
+                    "201",
+                    json!({"description": "Given: the recognition's id and its SPIFF's adjustment"}),
+                ),
+                ("403", error("The caller may not attach this amount")),
+                (
+                    "404",
+                    error("The person is missing or outside the caller's team"),
+                ),
+                (
+                    "422",
+                    error("A refused field, named in error.field; nothing was written"),
+                ),
+            ],
+        ),
+        "/api/v1/leaderboards" => (
+            vec![
+                json!({"name": "by", "in": "query", "required": false,
+                       "description": "attainment (default), bookings or activity",
+                       "schema": {"type": "string", "enum": ["attainment", "bookings", "activity"]}}),
+                json!({"name": "period", "in": "query", "required": false,
+                       "description": "month (default), quarter or ytd, ending with the chosen month",
+                       "schema": {"type": "string", "enum": ["month", "quarter", "ytd"]}}),
+                year_param(),
+                json!({"name": "month", "in": "query", "required": false,
+                       "description": "The fiscal month the period ends with (default: the current one)",
+                       "schema": {"type": "integer"}}),
+            ],
+            vec![
+                (
+                    "200",
+                    json!({"description": "The board: rank, person, value (attainment as a ratio, bookings as an amount, activity as a count)"}),
+                ),
+                (
+                    "400",
+                    error("A by, period, year or month that does not parse"),
+                ),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }
