@@ -7,6 +7,7 @@
 //! `transactions.csv`, written in parallel chunks).
 
 mod accounts;
+mod coaching;
 mod days;
 mod dice;
 mod money;
@@ -126,6 +127,7 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     pipeline::write(&org, &book, &pipe, &ctx)?;
     money::write(&org, &book, &pipe, &ctx)?;
     plans::write(&org, &ctx)?;
+    coaching::write(&org, &book, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(

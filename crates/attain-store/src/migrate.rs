@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_objective_adjustments.sql"),
         postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
+    Migration {
+        version: 12,
+        name: "coaching",
+        sqlite: include_str!("../migrations/sqlite/0012_coaching.sql"),
+        postgres: include_str!("../migrations/postgres/0012_coaching.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

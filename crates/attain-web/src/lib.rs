@@ -10,6 +10,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod chart;
+pub mod coaching;
 pub mod error;
 pub mod fmt;
 pub mod pages;

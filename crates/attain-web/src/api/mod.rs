@@ -2,6 +2,7 @@
 //! strings with two decimals, rows keyed by the column names of dataset.md, errors as
 //! `{"error": {"code", "message"}}`.
 
+pub mod coaching;
 pub mod openapi;
 pub mod records;
 

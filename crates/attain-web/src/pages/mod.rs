@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod adjustments;
 pub mod admin;
 pub mod balance;
+pub mod coaching;
+pub mod coaching_sessions;
 pub mod home;
 pub mod moves;
 pub mod objectives;
