@@ -79,6 +79,17 @@ struct Session {
     account: Option<u64>,
 }
 
+/// An action item: session number, person, owner, description, due day, status, done day.
+type Item = (
+    u64,
+    usize,
+    usize,
+    &'static str,
+    i32,
+    &'static str,
+    Option<i32>,
+);
+
 /// Writes competencies, coaching sessions, skill ratings and action items.
 pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
     let mut f = ctx.file("competencies", COMPETENCIES.len() as u64)?;
@@ -154,7 +165,7 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
     };
     let mut f = ctx.file("coaching_sessions", sessions.len() as u64)?;
     let mut ratings: Vec<(u64, &str, i64)> = Vec::new();
-    let mut actions: Vec<(u64, usize, usize, &str, i32, &str, Option<i32>)> = Vec::new();
+    let mut actions: Vec<Item> = Vec::new();
     for (n, s) in sessions.iter().enumerate() {
         let no = n as u64 + 1;
         let debrief = matches!(s.kind, "field_visit" | "call_debrief");
