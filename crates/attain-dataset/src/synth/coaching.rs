@@ -118,7 +118,9 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
             continue;
         }
         let accounts = &book.by_rep[r];
-        for _ in 0..dice.range(1, 5) {
+        // Most reps were coached in the last four weeks: on time for a cadence of 30 days.
+        let recent = dice.chance(700);
+        for n in 0..dice.range(1, 5) {
             let kind = dice.weighted(&[
                 ("field_visit", 3),
                 ("call_preparation", 2),
@@ -133,7 +135,11 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
             sessions.push(Session {
                 person,
                 coach,
-                day: dice.range(i64::from(from(person)), i64::from(today)) as i32,
+                day: if n == 0 && recent {
+                    dice.range(i64::from(from(person).max(today - 28)), i64::from(today)) as i32
+                } else {
+                    dice.range(i64::from(from(person)), i64::from(today)) as i32
+                },
                 kind,
                 account,
             });

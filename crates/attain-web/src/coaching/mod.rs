@@ -26,6 +26,18 @@ pub fn kind_label(kind: CoachingKind) -> &'static str {
     }
 }
 
+/// Returns the short name of a kind, for table headers.
+pub fn kind_short(kind: CoachingKind) -> &'static str {
+    match kind {
+        CoachingKind::FieldVisit => "Field visit",
+        CoachingKind::CallPreparation => "Call prep",
+        CoachingKind::CallDebrief => "Debrief",
+        CoachingKind::OneToOne => "One-to-one",
+        CoachingKind::PhoneCheckIn => "Phone",
+        CoachingKind::InformalFeedback => "Feedback",
+    }
+}
+
 /// Returns the people the viewer may see, as `(id, name)` by name, without the viewer.
 pub fn people_choices(
     ex: &mut impl Executor,

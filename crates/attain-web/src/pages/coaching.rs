@@ -8,7 +8,7 @@ use super::{Chrome, Company};
 use crate::coaching::cadence::{self, Lines, ManagerCadence, PersonCadence};
 use crate::coaching::load::{self, Competency, SessionFilter};
 use crate::coaching::save::{self, SaveError};
-use crate::coaching::{access, kind_label};
+use crate::coaching::{access, kind_label, kind_short};
 use crate::error::{Fail, PageResult};
 use crate::{AppState, Viewer};
 use askama::Template;
@@ -119,7 +119,7 @@ fn cadence_page(store: &Store, viewer: &Viewer, manager: &str) -> Result<Respons
         chrome: Chrome::new(viewer, &company, "Coaching cadence", "coaching", "cadence"),
         cadence: days,
         heading,
-        kinds: CoachingKind::ALL.iter().map(|k| kind_label(*k)).collect(),
+        kinds: CoachingKind::ALL.iter().map(|k| kind_short(*k)).collect(),
         flagged: people.iter().filter(|r| r.p.flagged).count(),
         people,
         managers,
