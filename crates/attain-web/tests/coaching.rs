@@ -354,3 +354,55 @@ fn sales_ops_edits_the_competency_model_and_others_may_not() {
         assert_eq!(audited[0].string(0).unwrap(), "update");
     }
 }
+
+#[test]
+fn the_api_records_and_changes_a_session_with_ratings_and_action_items() {
+    for app in TestApp::all() {
+        app.coaching();
+        let (m1, r1) = (app.token("m1@x.test"), app.token("r1@x.test"));
+        app.run(async {
+            let bad = post_json(
+                &app,
+                "/api/v1/coaching/sessions",
+                &m1,
+                r#"{"person_id": "r2", "date": "2026-03-01", "kind": "call_debrief", "ratings": {"discovery": 6}}"#,
+            )
+            .await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(bad.json()["error"]["field"], "rating");
+
+            let created = post_json(
+                &app,
+                "/api/v1/coaching/sessions",
+                &m1,
+                r#"{"person_id": "r1", "date": "2026-03-01", "kind": "call_debrief",
+                    "what_happened": "Late start", "private_notes": "API-SECRET",
+                    "ratings": {"closing": 2},
+                    "actions": [{"description": "Call back", "due_date": "2026-03-08"}]}"#,
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+            let s = created.json();
+            assert_eq!(s["coach_id"], "m1");
+            assert_eq!(s["private_notes"], "API-SECRET");
+            assert_eq!(s["ratings"]["closing"], 2);
+            assert_eq!(s["action_items"][0]["owner_id"], "r1");
+            let id = s["session_id"].as_str().unwrap().to_owned();
+
+            let uri = format!("/api/v1/coaching/sessions/{id}");
+            let changed = post_json(&app, &uri, &m1, r#"{"learned": "Start on time", "ratings": {"closing": null}}"#).await;
+            assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+            let c = changed.json();
+            assert_eq!(c["learned"], "Start on time");
+            assert_eq!(c["what_happened"], "Late start", "fields left out keep their values");
+            assert_eq!(c["private_notes"], "API-SECRET");
+            assert_eq!(c["ratings"], serde_json::json!({}));
+
+            let seen = app.get_with_token(&uri, &r1).await;
+            assert_eq!(seen.status, StatusCode::OK);
+            assert!(!seen.body.contains("API-SECRET") && !seen.body.contains("private_notes"));
+            let refused = post_json(&app, &uri, &r1, r#"{"learned": "mine"}"#).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        });
+    }
+}
