@@ -58,6 +58,8 @@ pub fn is_flagged(days_since: Option<i64>, cadence: i64) -> bool {
 /// Today's reporting lines of the people still employed: person → (name, manager).
 pub struct Lines {
     people: BTreeMap<String, (String, Option<String>)>,
+    /// manager → their direct reports, by id.
+    reports: HashMap<String, Vec<String>>,
 }
 
 impl Lines {
@@ -82,28 +84,29 @@ impl Lines {
                 p.1 = r.opt_string(1)?;
             }
         }
-        Ok(Lines { people })
+        let mut reports: HashMap<String, Vec<String>> = HashMap::new();
+        for (p, (_, m)) in &people {
+            if let Some(m) = m {
+                reports.entry(m.clone()).or_default().push(p.clone());
+            }
+        }
+        Ok(Lines { people, reports })
     }
 
     /// Returns the people reporting directly to `manager`, by id.
     pub fn reports_of(&self, manager: &str) -> Vec<String> {
-        self.people
-            .iter()
-            .filter(|(_, (_, m))| m.as_deref() == Some(manager))
-            .map(|(p, _)| p.clone())
-            .collect()
+        self.reports.get(manager).cloned().unwrap_or_default()
     }
 
     /// Returns everyone who has someone reporting to them, by id.
     pub fn managers(&self) -> Vec<String> {
         let mut out: Vec<String> = self
-            .people
-            .values()
-            .filter_map(|(_, m)| m.clone())
-            .filter(|m| self.people.contains_key(m))
+            .reports
+            .keys()
+            .filter(|m| self.people.contains_key(*m))
+            .cloned()
             .collect();
         out.sort();
-        out.dedup();
         out
     }
 
@@ -185,7 +188,8 @@ pub fn people(
         .collect())
 }
 
-/// Returns how each of these managers' teams is covered, in the order given.
+/// Returns how each of these managers' teams is covered, in the order given. Everyone's cadence
+/// is read in a few grouped queries (a thousand people at a time), not one per manager.
 pub fn managers(
     ex: &mut impl Executor,
     lines: &Lines,
@@ -193,20 +197,32 @@ pub fn managers(
     today: Date,
     cadence: i64,
 ) -> StoreResult<Vec<ManagerCadence>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for m in ids {
-        let team = people(ex, lines, &lines.reports_of(m), today, cadence)?;
-        out.push(ManagerCadence {
-            manager_id: m.clone(),
-            name: lines.name(m),
-            team: team.len(),
-            flagged: team.iter().filter(|p| p.flagged).count(),
-            last: team.iter().filter_map(|p| p.last).max(),
-            open: team.iter().map(|p| p.open).sum(),
-            overdue: team.iter().map(|p| p.overdue).sum(),
-        });
+    let teams: Vec<Vec<String>> = ids.iter().map(|m| lines.reports_of(m)).collect();
+    let mut members: Vec<String> = teams.iter().flatten().cloned().collect();
+    members.sort();
+    members.dedup();
+    let mut by_person: HashMap<String, PersonCadence> = HashMap::new();
+    for chunk in members.chunks(1000) {
+        for p in people(ex, lines, chunk, today, cadence)? {
+            by_person.insert(p.person_id.clone(), p);
+        }
     }
-    Ok(out)
+    Ok(ids
+        .iter()
+        .zip(teams)
+        .map(|(m, team)| {
+            let team: Vec<&PersonCadence> = team.iter().filter_map(|p| by_person.get(p)).collect();
+            ManagerCadence {
+                manager_id: m.clone(),
+                name: lines.name(m),
+                team: team.len(),
+                flagged: team.iter().filter(|p| p.flagged).count(),
+                last: team.iter().filter_map(|p| p.last).max(),
+                open: team.iter().map(|p| p.open).sum(),
+                overdue: team.iter().map(|p| p.overdue).sum(),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]
