@@ -365,7 +365,7 @@ describe('attain demo in Chromium', () => {
   test("the rep's SPIFF from their manager is in the team's feed and on this month's statement", async () => {
     const page = await freshPage();
     await signIn(page, cast.rep);
-    await page.click('nav.main a[href="/team/recognition"]');
+    await page.goto(`${base}/team/recognition`);
     assert.equal(await page.textContent('h1'), 'Recognition');
     const feed = await page.textContent('ul.feed');
     assert.match(feed, /Far ahead of plan this year/);
@@ -401,6 +401,46 @@ describe('attain demo in Chromium', () => {
     assert.equal(ranks[0], '1');
     await shot(page, 'team-leaderboards-manager');
     await page.context().close();
+  });
+
+  test('a manager opens the coaching cadence and records a session; the rep reads it without the private note', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.manager);
+    await Promise.all([page.waitForURL(/\/coaching$/), page.click('nav.main a:text("Coaching")')]);
+    assert.match(await page.textContent('h1'), /Coaching cadence/);
+    const team = await page.$$eval('#cadence tbody tr', (rows) => rows.length);
+    assert.ok(team >= 1, 'one row per person of the team');
+    assert.match(await page.textContent('#cadence'), /\d+ days\)/, 'days since real sessions');
+    await shot(page, 'coaching-cadence');
+
+    const row = page.locator('#cadence tbody tr', { has: page.locator(`a:text-is("${cast.rep.name}")`) });
+    await Promise.all([page.waitForURL(/\/coaching\/sessions\/new/), row.locator('a:text("Record")').click()]);
+    await page.selectOption('select[name=kind]', 'call_debrief');
+    await page.fill('textarea[name=what_happened]', 'Browser test: the demo ran long');
+    await page.fill('textarea[name=do_better]', 'Ask for a dated next step');
+    await page.fill('textarea[name=shared_notes]', 'Browser test shared note');
+    await page.fill('textarea[name=private_notes]', 'Browser test PRIVATE note');
+    await page.selectOption('select[name="rating.discovery"]', '4');
+    await page.locator('input[name=action_description]').first().fill('Browser test action');
+    await shot(page, 'coaching-form');
+    await Promise.all([page.waitForURL(/\/coaching\/sessions\/S-\d+$/), page.click('button:text("Save the session")')]);
+    const sessionUrl = page.url();
+    const shown = await page.textContent('main');
+    assert.match(shown, /Browser test PRIVATE note/, 'the coach reads their private note');
+    assert.match(shown, /Browser test action/);
+    await shot(page, 'coaching-session');
+    await page.context().close();
+
+    const rep = await freshPage();
+    await signIn(rep, cast.rep);
+    await rep.goto(sessionUrl);
+    const mine = await rep.content();
+    assert.match(mine, /Browser test shared note/);
+    assert.ok(!mine.includes('PRIVATE note'), 'the private note is nowhere in the rep\'s page');
+    await rep.fill('textarea[name=reflection]', 'Browser test reflection');
+    await Promise.all([rep.waitForURL(sessionUrl), rep.click('button:text("Save my reflection")')]);
+    assert.match(await rep.textContent('textarea[name=reflection]'), /Browser test reflection/);
+    await rep.context().close();
   });
 
   test('sales operations reads the import page and the audit log', async () => {

@@ -3,8 +3,9 @@
 //! the store's tables and columns carry the same names.
 
 use attain_domain::vocab::{
-    ActivityType, BuyingRole, Channel, Comparison, ForecastCategory, JobMetric, Method, Metric,
-    OpportunityType, Outcome, Per, Period, Role, Scope, TrainingKind, TrainingStatus, TxKind,
+    ActionStatus, ActivityType, BuyingRole, Channel, CoachingKind, Comparison, ForecastCategory,
+    JobMetric, Method, Metric, OpportunityType, Outcome, Per, Period, Role, Scope, TrainingKind,
+    TrainingStatus, TxKind,
 };
 use attain_domain::{Id, Money, ParseError, Percent, Ratio, parse_date};
 use attain_store::Value;
@@ -672,6 +673,95 @@ pub static FILES: &[FileSpec] = &[
                 &["adjustment_id"],
                 "adjustment",
             ),
+        ],
+    },
+    FileSpec {
+        name: "competencies",
+        columns: &[
+            req("competency_id", Kind::Id),
+            req("name", Kind::Text),
+            opt("description", Kind::Text),
+            req("position", Kind::Int { min: 0, max: 1000 }),
+        ],
+        key: &["competency_id"],
+        refs: &[],
+    },
+    FileSpec {
+        name: "coaching_sessions",
+        columns: &[
+            req("session_id", Kind::Id),
+            req("person_id", Kind::Id),
+            req("coach_id", Kind::Id),
+            req("date", Kind::Date),
+            req("kind", Kind::Word(|s| CoachingKind::parse(s).map(drop))),
+            opt("account_id", Kind::Id),
+            opt("opportunity_id", Kind::Id),
+            opt("preparation", Kind::Text),
+            opt("what_happened", Kind::Text),
+            opt("learned", Kind::Text),
+            opt("do_better", Kind::Text),
+            opt("shared_notes", Kind::Text),
+            opt("private_notes", Kind::Text),
+            opt("reflection", Kind::Text),
+        ],
+        key: &["session_id"],
+        refs: &[
+            PERSON,
+            r(&["coach_id"], "people", &["person_id"], "person"),
+            r(&["account_id"], "accounts", &["account_id"], "account"),
+            r(
+                &["opportunity_id"],
+                "opportunities",
+                &["opportunity_id"],
+                "opportunity",
+            ),
+        ],
+    },
+    FileSpec {
+        name: "skill_ratings",
+        columns: &[
+            req("session_id", Kind::Id),
+            req("competency_id", Kind::Id),
+            req("rating", Kind::Int { min: 1, max: 5 }),
+        ],
+        key: &["session_id", "competency_id"],
+        refs: &[
+            r(
+                &["session_id"],
+                "coaching_sessions",
+                &["session_id"],
+                "coaching session",
+            ),
+            r(
+                &["competency_id"],
+                "competencies",
+                &["competency_id"],
+                "competency",
+            ),
+        ],
+    },
+    FileSpec {
+        name: "action_items",
+        columns: &[
+            req("action_id", Kind::Id),
+            opt("session_id", Kind::Id),
+            req("person_id", Kind::Id),
+            req("owner_id", Kind::Id),
+            req("description", Kind::Text),
+            opt("due_date", Kind::Date),
+            req("status", Kind::Word(|s| ActionStatus::parse(s).map(drop))),
+            opt("done_date", Kind::Date),
+        ],
+        key: &["action_id"],
+        refs: &[
+            r(
+                &["session_id"],
+                "coaching_sessions",
+                &["session_id"],
+                "coaching session",
+            ),
+            PERSON,
+            r(&["owner_id"], "people", &["person_id"], "person"),
         ],
     },
 ];

@@ -7,6 +7,7 @@
 //! `transactions.csv`, written in parallel chunks).
 
 mod accounts;
+mod coaching;
 mod days;
 mod decisions;
 mod dice;
@@ -134,6 +135,7 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     let spiffs = plans::write(&org, &ctx)?;
     decisions::write(&book, &contact_roles, &ctx)?;
     team::write(&org, &spiffs, &ctx)?;
+    coaching::write(&org, &book, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(

@@ -119,6 +119,17 @@ vocabulary!(
     /// How far a person got with a training session.
     TrainingStatus { Registered => "registered", Attended => "attended", Completed => "completed" }
 );
+vocabulary!(
+    /// The kind of a coaching session.
+    CoachingKind {
+        FieldVisit => "field_visit", CallPreparation => "call_preparation", CallDebrief => "call_debrief",
+        OneToOne => "one_to_one", PhoneCheckIn => "phone_check_in", InformalFeedback => "informal_feedback",
+    }
+);
+vocabulary!(
+    /// Where a coaching action item stands.
+    ActionStatus { Open => "open", Done => "done", Dropped => "dropped" }
+);
 
 impl Outcome {
     /// Returns the default forecast category of an opportunity in a stage with this outcome.

@@ -84,6 +84,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_team.sql"),
         postgres: include_str!("../migrations/postgres/0014_team.sql"),
     },
+    Migration {
+        version: 12,
+        name: "coaching",
+        sqlite: include_str!("../migrations/sqlite/0012_coaching.sql"),
+        postgres: include_str!("../migrations/postgres/0012_coaching.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod chart;
+pub mod coaching;
 pub mod crm;
 pub mod error;
 pub mod fmt;

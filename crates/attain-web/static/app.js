@@ -31,4 +31,15 @@
       if (b) { b.disabled = true; b.textContent = "Importing…"; }
     });
   });
+  // Coaching: show the fields of the session's kind only (data-kinds lists the kinds they serve;
+  // without this script every field shows).
+  document.querySelectorAll("select[data-kind-switch]").forEach(function (select) {
+    var show = function () {
+      select.form.querySelectorAll("fieldset[data-kinds]").forEach(function (f) {
+        f.hidden = f.getAttribute("data-kinds").split(" ").indexOf(select.value) < 0;
+      });
+    };
+    select.addEventListener("change", show);
+    show();
+  });
 })();

@@ -689,6 +689,119 @@ fn cases() -> Vec<Case> {
             "/api/v1/team/snapshot",
             SIGNED_IN_API,
         ),
+        // Coaching (the fixture's session s1: r1 coached by m1; action item ai1 of r1).
+        case("GET", "/coaching", "/coaching", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/coaching/sessions",
+            "/coaching/sessions",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/coaching/sessions/new",
+            "/coaching/sessions/new",
+            [303, 403, 200, 200, 403, 200],
+        ),
+        // No person in the matrix's form: 422 for those who record sessions.
+        case(
+            "POST",
+            "/coaching/sessions",
+            "/coaching/sessions",
+            [303, 403, 422, 422, 403, 422],
+        ),
+        case(
+            "GET",
+            "/coaching/sessions/{session_id}",
+            "/coaching/sessions/s1",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/coaching/sessions/{session_id}/edit",
+            "/coaching/sessions/s1/edit",
+            [303, 403, 200, 403, 403, 200],
+        ),
+        // The coach and sales ops save it unchanged (the matrix's fields are no session's).
+        case(
+            "POST",
+            "/coaching/sessions/{session_id}",
+            "/coaching/sessions/s1",
+            [303, 403, 303, 403, 403, 303],
+        ),
+        case(
+            "POST",
+            "/coaching/sessions/{session_id}/reflection",
+            "/coaching/sessions/s1/reflection",
+            [303, 303, 403, 403, 403, 403],
+        ),
+        case(
+            "GET",
+            "/coaching/actions",
+            "/coaching/actions",
+            SIGNED_IN_PAGE,
+        ),
+        // No status in the form: 400 for those who may change it.
+        case(
+            "POST",
+            "/coaching/actions/{action_id}",
+            "/coaching/actions/ai1",
+            [303, 400, 400, 400, 403, 400],
+        ),
+        case(
+            "GET",
+            "/coaching/competencies",
+            "/coaching/competencies",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "POST",
+            "/coaching/competencies",
+            "/coaching/competencies",
+            [303, 403, 403, 403, 403, 422],
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/coaching",
+            "/api/v1/people/r1/coaching",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/coaching/sessions",
+            "/api/v1/coaching/sessions",
+            [401, 403, 422, 422, 403, 422],
+        ),
+        case(
+            "GET",
+            "/api/v1/coaching/sessions/{session_id}",
+            "/api/v1/coaching/sessions/s1",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/coaching/sessions/{session_id}",
+            "/api/v1/coaching/sessions/s1",
+            [401, 403, 422, 403, 403, 422],
+        ),
+        case(
+            "GET",
+            "/api/v1/coaching/cadence",
+            "/api/v1/coaching/cadence",
+            [401, 403, 200, 200, 200, 200],
+        ),
+        case(
+            "GET",
+            "/api/v1/coaching/actions",
+            "/api/v1/coaching/actions",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/coaching/actions/{action_id}",
+            "/api/v1/coaching/actions/ai1",
+            [401, 422, 422, 422, 403, 422],
+        ),
         // Last, as it ends the session: anonymous visitors are sent to sign in, others signed out.
         case("POST", "/signout", "/signout", [303; 6]),
     ]
@@ -756,6 +869,7 @@ fn no_route_reaches_the_router_except_through_the_registry() {
 fn every_route_answers_every_role_as_its_rule_says() {
     for app in TestApp::all() {
         app.results();
+        app.coaching();
         app.run(async {
             let mut failures = Vec::new();
             for (i, caller) in CALLERS.iter().enumerate() {

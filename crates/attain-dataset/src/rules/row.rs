@@ -1,5 +1,5 @@
 //! Rules one parsed row can answer alone: the settings' keys and values, and records that may
-//! not point at themselves.
+//! not point at themselves (nor coach themselves).
 
 use super::cell;
 use crate::import::ParsedRow;
@@ -13,6 +13,7 @@ pub const SETTINGS: &[&str] = &[
     "currency",
     "fiscal_year_start_month",
     "fiscal_year_named_by",
+    "coaching_cadence_days",
 ];
 
 /// Checks one row against the rules that need no other row; pushes `(column, message)` pairs.
@@ -42,6 +43,11 @@ pub fn check_row(
             "contact_id",
             "reports_to_id",
             "is the contact's own id; a contact cannot report to themself",
+        )),
+        "coaching_sessions" => problems.extend(not_itself(
+            "person_id",
+            "coach_id",
+            "is the person's own id; nobody coaches themself",
         )),
         "transactions" => {
             problems.extend(not_itself(
@@ -111,6 +117,13 @@ fn setting(key: &str, value: &str) -> Result<(), (&'static str, String)> {
             Some(_) => Ok(()),
             None => bad("start or end"),
         },
+        "coaching_cadence_days" => {
+            let digits = value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty();
+            match value.parse::<u32>() {
+                Ok(1..=366) if digits => Ok(()),
+                _ => bad("a number of days from 1 to 366"),
+            }
+        }
         _ => Err((
             "key",
             format!(
@@ -136,6 +149,9 @@ mod tests {
         assert!(setting("fiscal_year_start_month", "+3").is_err());
         assert!(setting("fiscal_year_named_by", "end").is_ok());
         assert!(setting("fiscal_year_named_by", "End").is_err());
+        assert!(setting("coaching_cadence_days", "30").is_ok());
+        assert!(setting("coaching_cadence_days", "0").is_err());
+        assert!(setting("coaching_cadence_days", "thirty").is_err());
         let (column, message) = setting("colour", "red").expect_err("colour is no setting");
         assert_eq!(column, "key");
         assert!(message.contains("company_name, currency"));

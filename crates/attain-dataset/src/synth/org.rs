@@ -661,12 +661,13 @@ const JOBS: &[(&str, &str, &str, &[Expectation])] = &[
 
 /// Writes settings, territories, jobs, people and reporting.
 pub fn write(org: &Org, ctx: &Ctx) -> io::Result<()> {
-    let mut f = ctx.file("settings", 4)?;
+    let mut f = ctx.file("settings", 5)?;
     for (k, v) in [
         ("company_name", org.company.as_str()),
         ("currency", "USD"),
         ("fiscal_year_start_month", "1"),
         ("fiscal_year_named_by", "start"),
+        ("coaching_cadence_days", "30"),
     ] {
         f.text(k).text(v);
         f.end()?;

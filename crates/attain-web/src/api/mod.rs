@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}`.
 
 pub mod account_map;
+pub mod coaching;
 pub mod crm;
 pub mod openapi;
 pub mod records;

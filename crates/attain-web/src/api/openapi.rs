@@ -241,6 +241,50 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ),
             ],
         ),
+        "/api/v1/people/{person_id}/coaching" => (
+            vec![person()],
+            vec![
+                (
+                    "200",
+                    json!({"description": "{\"person_id\", \"sessions\": [session]}; private_notes only for those who may read them"}),
+                ),
+                ("404", error("Missing, or not visible")),
+            ],
+        ),
+        "/api/v1/coaching/sessions" | "/api/v1/coaching/sessions/{session_id}" => {
+            let mut params = Vec::new();
+            if path.ends_with('}') {
+                params.push(path_param(
+                    "session_id",
+                    "string",
+                    "A coaching session's id",
+                ));
+            }
+            (
+                params,
+                vec![
+                    (
+                        "200",
+                        json!({"description": "The session (coaching_sessions.csv columns, ratings, action_items)"}),
+                    ),
+                    ("403", error("Not the caller's to record or change")),
+                    ("404", error("Missing, or not visible")),
+                    (
+                        "422",
+                        error("A refused field, named in error.field; nothing was written"),
+                    ),
+                ],
+            )
+        }
+        "/api/v1/coaching/actions/{action_id}" => (
+            vec![path_param("action_id", "string", "An action item's id")],
+            vec![
+                ("200", json!({"description": "{\"action_id\", \"status\"}"})),
+                ("403", error("Not the caller's to change")),
+                ("404", error("Missing, or not visible")),
+                ("422", error("The status is not open, done or dropped")),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }

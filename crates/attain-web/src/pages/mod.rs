@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod adjustments;
 pub mod admin;
 pub mod balance;
+pub mod coaching;
+pub mod coaching_sessions;
 pub mod crm;
 pub mod home;
 pub mod leaderboards;

@@ -410,3 +410,34 @@ pub fn multipart(files: &[(&str, &str)], csrf: Option<&str>) -> (String, Vec<u8>
         body.into_bytes(),
     )
 }
+
+/// A coaching fixture: a competency model, a session of m1 with r1 holding a private note
+/// (`SECRET-NOTE-r1`), one of m2 with r3, and an action item of r1.
+pub const COACHING: &[(&str, &str)] = &[
+    (
+        "competencies.csv",
+        "competency_id,name,description,position\ndiscovery,Discovery,Asks good questions,1\nclosing,Closing,,2\n",
+    ),
+    (
+        "coaching_sessions.csv",
+        "session_id,person_id,coach_id,date,kind,shared_notes,private_notes\n\
+         s1,r1,m1,2026-02-01,field_visit,Good discovery,SECRET-NOTE-r1\n\
+         s3,r3,m2,2026-02-02,one_to_one,Pipeline review,SECRET-NOTE-r3\n",
+    ),
+    (
+        "skill_ratings.csv",
+        "session_id,competency_id,rating\ns1,discovery,4\n",
+    ),
+    (
+        "action_items.csv",
+        "action_id,session_id,person_id,owner_id,description,due_date,status\n\
+         ai1,s1,r1,r1,Send the mutual plan,2026-02-15,open\n",
+    ),
+];
+
+impl TestApp {
+    /// Imports the coaching fixture.
+    pub fn coaching(&self) {
+        self.import(COACHING);
+    }
+}
