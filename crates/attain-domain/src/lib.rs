@@ -8,6 +8,7 @@ pub mod fixed;
 pub mod id;
 pub mod money;
 pub mod rounding;
+pub mod territory_plan;
 pub mod vocab;
 
 pub use date::{Date, parse_date};

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_account_mapping.sql"),
         postgres: include_str!("../migrations/postgres/0011_account_mapping.sql"),
     },
+    Migration {
+        version: 13,
+        name: "territory_plans",
+        sqlite: include_str!("../migrations/sqlite/0013_territory_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0013_territory_plans.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.
