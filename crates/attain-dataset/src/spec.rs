@@ -201,10 +201,7 @@ const MONTH: Kind = Kind::Int { min: 1, max: 12 };
 /// The position of a step in an account's decision process (decision_steps.csv).
 const STEP: Kind = Kind::Int { min: 1, max: 99 };
 /// A version number of a territory plan (territory_plans.csv).
-const VERSION: Kind = Kind::Int {
-    min: 1,
-    max: 9999,
-};
+const VERSION: Kind = Kind::Int { min: 1, max: 9999 };
 const ROLE: Kind = Kind::Word(|s| Role::parse(s).map(drop));
 const METRIC: Kind = Kind::Word(|s| Metric::parse(s).map(drop));
 /// The territory plan a plan_sections.csv or plan_key_accounts.csv row belongs to.

@@ -15,6 +15,7 @@ mod names;
 mod org;
 mod pipeline;
 mod plans;
+mod territory_plans;
 mod writer;
 
 use crate::progress::Progress;
@@ -128,6 +129,7 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     money::write(&org, &book, &pipe, &ctx)?;
     plans::write(&org, &ctx)?;
     decisions::write(&book, &contact_roles, &ctx)?;
+    territory_plans::write(&org, &book, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(

@@ -6,6 +6,7 @@ pub mod account_map;
 pub mod crm;
 pub mod openapi;
 pub mod records;
+pub mod territory_plan;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;

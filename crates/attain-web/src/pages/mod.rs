@@ -18,6 +18,7 @@ pub mod profile;
 pub mod records;
 pub mod signin;
 pub mod territories;
+pub mod territory_plan;
 pub mod users;
 
 use crate::Viewer;
