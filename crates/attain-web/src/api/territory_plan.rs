@@ -70,14 +70,29 @@ fn read_body(body: &J) -> Edit {
     edit
 }
 
-/// Saves, submits, agrees or returns a plan; answers the plan after the change.
+/// Saves, submits, agrees or returns a plan; answers the plan after the change. The body, when
+/// given, is a JSON object (422 otherwise).
 pub async fn change_plan(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((person_id, year, action)): Path<(String, String, String)>,
-    body: Option<Json<J>>,
+    body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let body = body.map(|Json(b)| b).unwrap_or(J::Null);
+    let refused = |message: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"error": {"code": "refused", "message": message}})),
+        )
+            .into_response()
+    };
+    let body = if body.is_empty() {
+        J::Null
+    } else {
+        match serde_json::from_slice::<J>(&body) {
+            Ok(b @ J::Object(_)) => b,
+            _ => return Ok(refused("The body is not a JSON object.".into())),
+        }
+    };
     state
         .blocking(move |store| -> Result<Response, ApiError> {
             let year = year_of(&year)?;
@@ -103,11 +118,7 @@ pub async fn change_plan(
                 today,
             )? {
                 Ok(plan) => Ok(Json(as_json(&mut conn, &plan)?).into_response()),
-                Err(message) => Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Json(json!({"error": {"code": "refused", "message": message}})),
-                )
-                    .into_response()),
+                Err(message) => Ok(refused(message)),
             }
         })
         .await
