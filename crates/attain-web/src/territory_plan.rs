@@ -191,11 +191,13 @@ pub fn versions(ex: &mut impl Executor, person_id: &str, year: i32) -> StoreResu
     Ok(out)
 }
 
-/// What the writer sends: text per section and the key accounts with their strategies.
+/// What the caller sends: text per section and the key accounts with their strategies (save),
+/// the manager's comment (agree, return).
 #[derive(Debug, Default, Clone)]
 pub struct Edit {
     pub sections: Vec<(PlanSection, String)>,
     pub key_accounts: Vec<(String, String)>,
+    pub comment: String,
 }
 
 /// Whether the viewer may write this plan: only its own salesperson.
@@ -300,8 +302,7 @@ pub fn apply(
     person_id: &str,
     year: i32,
     action: Action,
-    edit: Option<&Edit>,
-    comment: &str,
+    edit: &Edit,
     today: Date,
 ) -> Result<Result<Plan, String>, Fail> {
     let mut tx = conn.transaction()?;
@@ -314,10 +315,10 @@ pub fn apply(
         return Err(Fail::Forbidden);
     }
     let mut after = before.clone();
+    let comment = edit.comment.as_str();
     match action {
         Action::Save => {
-            let edit = edit.cloned().unwrap_or_default();
-            if let Err(m) = check(&mut tx, viewer, &before, &edit) {
+            if let Err(m) = check(&mut tx, viewer, &before, edit) {
                 return Ok(Err(m));
             }
             if before.status == PlanStatus::Agreed {

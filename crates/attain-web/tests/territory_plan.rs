@@ -182,7 +182,11 @@ fn texts_over_the_template_limits_and_accounts_out_of_sight_are_refused() {
             assert_eq!(c.status, 422);
             assert!(c.body.contains("not an account you can see"));
             assert_eq!(app.count("territory_plans"), 0);
-            assert!(MAX_KEY_ACCOUNTS >= 1);
+            let ids: Vec<String> = (0..=MAX_KEY_ACCOUNTS).map(|i| format!("x{i}")).collect();
+            let many: Vec<(&str, &str)> = ids.iter().map(|i| ("account", i.as_str())).collect();
+            let d = app.post(PLAN, &r1, &many).await;
+            assert_eq!(d.status, 422);
+            assert!(d.body.contains("at most 6"), "{}", d.body);
         });
     }
 }

@@ -1,7 +1,7 @@
 //! A territory plan for every rep for the year (territory_plans.csv, plan_sections.csv,
-//! plan_key_accounts.csv): most agreed by their manager, some submitted, a few still drafts. The
-//! first rep's plan fills every text to the template's limits, to show it still prints on one
-//! page.
+//! plan_key_accounts.csv): most agreed by their manager, some submitted, a few still drafts (all
+//! of the lower half by performance). The best performer's plan fills every text to the
+//! template's limits, to show it still prints on one page.
 
 use super::Ctx;
 use super::accounts::Book;
@@ -57,17 +57,27 @@ pub fn write(org: &Org, book: &Book, ctx: &Ctx) -> io::Result<()> {
     let mut plans = ctx.file("territory_plans", org.reps.len() as u64)?;
     let mut sections = ctx.side_file("plan_sections")?;
     let mut keys = ctx.side_file("plan_key_accounts")?;
+    // Plans still in the workflow belong to reps in the lower half by performance; the best
+    // performer's plan is the one at the limits.
+    let mut perfs: Vec<u64> = org.reps.iter().map(|r| r.perf).collect();
+    perfs.sort_unstable();
+    let median = perfs.get(perfs.len() / 2).copied().unwrap_or(0);
+    let best = (0..org.reps.len()).max_by_key(|&r| (org.reps[r].perf, std::cmp::Reverse(r)));
     for (r, rep) in org.reps.iter().enumerate() {
         let person = &org.people[rep.person];
-        let full = r == 0;
+        let full = Some(r) == best;
         let start = person.hire.max(0);
         let submitted = start + dice.range(5, 25) as i32;
         let agreed = submitted + dice.range(1, 10) as i32;
-        let roll = dice.below(100);
+        let roll = if rep.perf < median {
+            dice.below(50)
+        } else {
+            50 + dice.below(50)
+        };
         let status = match (roll, person.manager) {
             _ if submitted > ctx.today => "draft",
-            (0..=7, _) => "draft",
-            (8..=19, _) | (_, None) => "submitted",
+            (0..=9, _) => "draft",
+            (10..=24, _) | (_, None) => "submitted",
             _ if agreed > ctx.today => "submitted",
             _ => "agreed",
         };

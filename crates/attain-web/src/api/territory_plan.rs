@@ -67,6 +67,7 @@ fn read_body(body: &J) -> Edit {
             edit.key_accounts.push((id.to_owned(), strategy));
         }
     }
+    edit.comment = body["comment"].as_str().unwrap_or("").to_owned();
     edit
 }
 
@@ -105,18 +106,8 @@ pub async fn change_plan(
             };
             let mut conn = store.conn()?;
             let edit = read_body(&body);
-            let comment = body["comment"].as_str().unwrap_or("");
             let today = chrono::Utc::now().date_naive();
-            match tp::apply(
-                &mut conn,
-                &viewer,
-                &person_id,
-                year,
-                action,
-                Some(&edit),
-                comment,
-                today,
-            )? {
+            match tp::apply(&mut conn, &viewer, &person_id, year, action, &edit, today)? {
                 Ok(plan) => Ok(Json(as_json(&mut conn, &plan)?).into_response()),
                 Err(message) => Ok(refused(message)),
             }

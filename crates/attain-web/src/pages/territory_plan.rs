@@ -474,6 +474,8 @@ pub fn read_edit(fields: &[(String, String)]) -> Edit {
             if let Ok(s) = PlanSection::parse(word) {
                 edit.sections.push((s, v.trim().replace("\r\n", "\n")));
             }
+        } else if k == "comment" {
+            edit.comment = v.clone();
         } else if let Some(id) = k.strip_prefix("strategy_") {
             strategies.insert(id, v.as_str());
         }
@@ -501,22 +503,8 @@ async fn act(
             let year = plan_year(&year)?;
             let mut conn = store.conn()?;
             let edit = read_edit(&fields);
-            let comment = fields
-                .iter()
-                .find(|(k, _)| k == "comment")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
             let today = chrono::Utc::now().date_naive();
-            match tp::apply(
-                &mut conn,
-                &viewer,
-                &person_id,
-                year,
-                action,
-                Some(&edit),
-                &comment,
-                today,
-            )? {
+            match tp::apply(&mut conn, &viewer, &person_id, year, action, &edit, today)? {
                 Ok(_) => Ok(
                     Redirect::to(&format!("/plan/territory/{person_id}/{year}")).into_response()
                 ),
