@@ -245,6 +245,22 @@ pub fn registry() -> Vec<Route> {
         ),
         route(
             get.clone(),
+            "/plan/territory/template",
+            SalesOps,
+            Page,
+            "The territory plan template: headings, prompts and maximum lengths",
+            pages::plan_template::show_template,
+        ),
+        route(
+            post.clone(),
+            "/plan/territory/template",
+            SalesOps,
+            Page,
+            "Change the territory plan template (audited)",
+            pages::plan_template::save_template,
+        ),
+        route(
+            get.clone(),
             "/plan/territory/{person_id}/{year}",
             SignedIn,
             Page,

@@ -407,6 +407,19 @@ fn cases() -> Vec<Case> {
         case("GET", "/plan/territory", "/plan/territory", SIGNED_IN_PAGE),
         case(
             "GET",
+            "/plan/territory/template",
+            "/plan/territory/template",
+            SALES_OPS_PAGE,
+        ),
+        // The matrix's form changes nothing: back to the template.
+        case(
+            "POST",
+            "/plan/territory/template",
+            "/plan/territory/template",
+            [303, 403, 403, 403, 403, 303],
+        ),
+        case(
+            "GET",
             "/plan/territory/{person_id}/{year}",
             "/plan/territory/r1/2026",
             SIGNED_IN_PAGE,

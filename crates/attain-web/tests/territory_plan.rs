@@ -315,3 +315,52 @@ fn the_plan_with_every_text_at_its_limit_prints_on_exactly_one_page_of_a4_and_le
         }
     });
 }
+
+#[test]
+fn sales_ops_change_the_template_within_the_hard_limit_and_the_plan_follows_it() {
+    for app in TestApp::all() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let bad = app
+                .post(
+                    "/plan/territory/template",
+                    &ops,
+                    &[("max_objectives", "601")],
+                )
+                .await;
+            assert_eq!(bad.status, 422);
+            assert!(bad.body.contains("from 1 to 600"), "{}", bad.body);
+            let ok = app
+                .post(
+                    "/plan/territory/template",
+                    &ops,
+                    &[
+                        ("heading_objectives", "Big goals"),
+                        ("max_objectives", "20"),
+                    ],
+                )
+                .await;
+            assert_eq!(ok.status, 303);
+            let audits =
+                app.rows("SELECT entity_key FROM audit_log WHERE entity = 'plan_template'");
+            assert_eq!(audits.len(), 1);
+            assert_eq!(audits[0].string(0).unwrap(), "objectives");
+            let r1 = app.sign_in("r1@x.test").await;
+            assert!(app.get(PLAN, Some(&r1)).await.body.contains("Big goals"));
+            let refused = app
+                .post(
+                    PLAN,
+                    &r1,
+                    &[("section_objectives", "twenty-one characters")],
+                )
+                .await;
+            assert_eq!(refused.status, 422);
+            assert!(refused.body.contains("the template allows 20"));
+            let m1 = app.sign_in("m1@x.test").await;
+            assert_eq!(
+                app.get("/plan/territory/template", Some(&m1)).await.status,
+                403
+            );
+        });
+    }
+}

@@ -14,6 +14,7 @@ pub mod pay;
 pub mod people;
 pub mod pipeline;
 pub mod plan;
+pub mod plan_template;
 pub mod profile;
 pub mod records;
 pub mod signin;
