@@ -321,6 +321,33 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test("the rep's agreed territory plan prints on one page of A4 and of Letter", async () => {
+    const page = await freshPage();
+    await signIn(page, cast.rep);
+    await page.goto(`${base}/plan/territory`);
+    await Promise.all([page.waitForLoadState('load'), page.click('text=My territory plan')]);
+    assert.match(await page.textContent('h1'), /^Territory plan \d{4}: /);
+    assert.equal((await page.textContent('h1 .plan-status')).trim(), 'agreed');
+    assert.match(await page.textContent('main'), /Major objectives: progress/);
+    const maps = await page.$$eval('main table.grid tbody a[href$="/map"]', (links) => links.length);
+    assert.ok(maps >= 1, 'key accounts link to their account maps');
+    await shot(page, 'territory-plan');
+    const plan = new URL(page.url()).pathname;
+    for (const [paper, format] of [['a4', 'A4'], ['letter', 'Letter']]) {
+      await page.goto(`${base}${plan}/print?paper=${paper}`);
+      const pdf = await page.pdf({ format, preferCSSPageSize: true });
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) || []).length;
+      assert.equal(pages, 1, `${paper}: the plan prints on exactly one page`);
+    }
+    await shot(page, 'territory-plan-print');
+    const answer = await page.request.get(`${base}${plan}/pdf?paper=a4`);
+    assert.equal(answer.status(), 200);
+    assert.equal(answer.headers()['content-type'], 'application/pdf');
+    const body = (await answer.body()).toString('latin1');
+    assert.equal((body.match(/\/Type\s*\/Page(?!s)/g) || []).length, 1);
+    await page.context().close();
+  });
+
   test('a rep moves an opportunity to another stage and logs an activity on it', async () => {
     const page = await freshPage();
     await signIn(page, cast.rep);

@@ -4,8 +4,8 @@
 
 use attain_domain::vocab::{
     ActionStatus, ActivityType, BuyingRole, Channel, CoachingKind, Comparison, ForecastCategory,
-    JobMetric, Method, Metric, OpportunityType, Outcome, Per, Period, Role, Scope, TrainingKind,
-    TrainingStatus, TxKind,
+    JobMetric, Method, Metric, OpportunityType, Outcome, Per, Period, PlanSection, PlanStatus,
+    Role, Scope, TrainingKind, TrainingStatus, TxKind,
 };
 use attain_domain::{Id, Money, ParseError, Percent, Ratio, parse_date};
 use attain_store::Value;
@@ -201,8 +201,17 @@ const YEAR: Kind = Kind::Int {
 const MONTH: Kind = Kind::Int { min: 1, max: 12 };
 /// The position of a step in an account's decision process (decision_steps.csv).
 const STEP: Kind = Kind::Int { min: 1, max: 99 };
+/// A version number of a territory plan (territory_plans.csv).
+const VERSION: Kind = Kind::Int { min: 1, max: 9999 };
 const ROLE: Kind = Kind::Word(|s| Role::parse(s).map(drop));
 const METRIC: Kind = Kind::Word(|s| Metric::parse(s).map(drop));
+/// The territory plan a plan_sections.csv or plan_key_accounts.csv row belongs to.
+const PLAN: Ref = r(
+    &["person_id", "year"],
+    "territory_plans",
+    &["person_id", "year"],
+    "territory plan",
+);
 const PERSON: Ref = r(&["person_id"], "people", &["person_id"], "person");
 const TRAINING: Ref = r(&["training_id"], "trainings", &["training_id"], "training");
 
@@ -762,6 +771,49 @@ pub static FILES: &[FileSpec] = &[
             ),
             PERSON,
             r(&["owner_id"], "people", &["person_id"], "person"),
+        ],
+    },
+    FileSpec {
+        name: "territory_plans",
+        columns: &[
+            req("person_id", Kind::Id),
+            req("year", YEAR),
+            req("status", Kind::Word(|s| PlanStatus::parse(s).map(drop))),
+            req("version", VERSION),
+            opt("submitted_date", Kind::Date),
+            opt("agreed_date", Kind::Date),
+            opt("agreed_by_id", Kind::Id),
+            opt("manager_comment", Kind::Text),
+        ],
+        key: &["person_id", "year"],
+        refs: &[
+            PERSON,
+            r(&["agreed_by_id"], "people", &["person_id"], "person"),
+        ],
+    },
+    FileSpec {
+        name: "plan_sections",
+        columns: &[
+            req("person_id", Kind::Id),
+            req("year", YEAR),
+            req("section", Kind::Word(|s| PlanSection::parse(s).map(drop))),
+            opt("text", Kind::Text),
+        ],
+        key: &["person_id", "year", "section"],
+        refs: &[PLAN],
+    },
+    FileSpec {
+        name: "plan_key_accounts",
+        columns: &[
+            req("person_id", Kind::Id),
+            req("year", YEAR),
+            req("account_id", Kind::Id),
+            opt("strategy", Kind::Text),
+        ],
+        key: &["person_id", "year", "account_id"],
+        refs: &[
+            PLAN,
+            r(&["account_id"], "accounts", &["account_id"], "account"),
         ],
     },
 ];

@@ -17,6 +17,7 @@ mod org;
 mod pipeline;
 mod plans;
 mod team;
+mod territory_plans;
 mod writer;
 
 use crate::progress::Progress;
@@ -128,6 +129,7 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     let org = org::build(&ctx);
     org::write(&org, &ctx)?;
     let book = accounts::build(&org, &ctx);
+    territory_plans::write(&org, &book, &ctx)?;
     let contact_roles = accounts::write(&org, &book, &ctx)?;
     let pipe = pipeline::build(&org, &book, &ctx);
     pipeline::write(&org, &book, &pipe, &ctx)?;

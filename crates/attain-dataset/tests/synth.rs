@@ -174,6 +174,36 @@ fn a_generated_company_keeps_the_rules_of_the_dataset() {
     let dir = generated(&options(60, 3_000, 3));
     check_rules(dir.path(), 3_000);
     assert!(!rows(dir.path(), "decision_step_contacts").is_empty());
+    // Every rep has a territory plan for the year, most agreed by their manager, with the
+    // sections of the template and key accounts they own.
+    let people = rows(dir.path(), "people");
+    let manager: BTreeMap<String, String> = people
+        .iter()
+        .map(|p| (p["person_id"].clone(), p["manager_id"].clone()))
+        .collect();
+    let reps: BTreeSet<String> = people
+        .iter()
+        .filter(|p| p["role"] == "rep")
+        .map(|p| p["person_id"].clone())
+        .collect();
+    let plans = rows(dir.path(), "territory_plans");
+    let planned: BTreeSet<String> = plans.iter().map(|p| p["person_id"].clone()).collect();
+    assert_eq!(planned, reps);
+    let agreed: Vec<_> = plans.iter().filter(|p| p["status"] == "agreed").collect();
+    assert!(agreed.len() * 2 > plans.len(), "most plans are agreed");
+    for p in agreed {
+        assert_eq!(p["agreed_by_id"], manager[&p["person_id"]]);
+    }
+    assert_eq!(rows(dir.path(), "plan_sections").len(), reps.len() * 4);
+    let owner: BTreeMap<String, String> = rows(dir.path(), "accounts")
+        .into_iter()
+        .map(|a| (a["account_id"].clone(), a["owner_id"].clone()))
+        .collect();
+    let keys = rows(dir.path(), "plan_key_accounts");
+    assert!(!keys.is_empty());
+    for k in keys {
+        assert_eq!(owner[&k["account_id"]], k["person_id"]);
+    }
 }
 
 /// Exports `first`, imports the export into the empty `second` and exports that; returns both

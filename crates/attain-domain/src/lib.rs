@@ -9,6 +9,7 @@ pub mod id;
 pub mod money;
 pub mod pipeline;
 pub mod rounding;
+pub mod territory_plan;
 pub mod vocab;
 
 pub use date::{Date, parse_date};

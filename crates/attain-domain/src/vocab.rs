@@ -156,3 +156,14 @@ mod tests {
         assert_eq!(Comparison::parse(">=").unwrap(), Comparison::AtLeast);
     }
 }
+vocabulary!(
+    /// Where a territory plan is in its workflow (docs/territory-plan.md).
+    PlanStatus { Draft => "draft", Submitted => "submitted", Agreed => "agreed" }
+);
+vocabulary!(
+    /// A written section of a territory plan, in the template's order.
+    PlanSection {
+        Objectives => "objectives", NewBusiness => "new_business",
+        AccountManagement => "account_management", ChannelManagement => "channel_management",
+    }
+);

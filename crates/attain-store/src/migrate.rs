@@ -61,6 +61,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0007_objective_adjustments.sql"),
     },
     Migration {
+        version: 8,
+        name: "pipeline_snapshots",
+        sqlite: include_str!("../migrations/sqlite/0008_pipeline_snapshots.sql"),
+        postgres: include_str!("../migrations/postgres/0008_pipeline_snapshots.sql"),
+    },
+    Migration {
         version: 10,
         name: "crm_import",
         sqlite: include_str!("../migrations/sqlite/0010_crm_import.sql"),
@@ -73,22 +79,22 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0011_account_mapping.sql"),
     },
     Migration {
-        version: 8,
-        name: "pipeline_snapshots",
-        sqlite: include_str!("../migrations/sqlite/0008_pipeline_snapshots.sql"),
-        postgres: include_str!("../migrations/postgres/0008_pipeline_snapshots.sql"),
+        version: 12,
+        name: "coaching",
+        sqlite: include_str!("../migrations/sqlite/0012_coaching.sql"),
+        postgres: include_str!("../migrations/postgres/0012_coaching.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "territory_plans",
+        sqlite: include_str!("../migrations/sqlite/0013_territory_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0013_territory_plans.sql"),
     },
     Migration {
         version: 14,
         name: "team",
         sqlite: include_str!("../migrations/sqlite/0014_team.sql"),
         postgres: include_str!("../migrations/postgres/0014_team.sql"),
-    },
-    Migration {
-        version: 12,
-        name: "coaching",
-        sqlite: include_str!("../migrations/sqlite/0012_coaching.sql"),
-        postgres: include_str!("../migrations/postgres/0012_coaching.sql"),
     },
 ];
 

@@ -17,11 +17,13 @@ pub mod error;
 pub mod fmt;
 pub mod org_chart;
 pub mod pages;
+pub mod pdf;
 pub mod records;
 pub mod routes;
 pub mod sheet;
 pub mod snapshot;
 pub mod team;
+pub mod territory_plan;
 pub mod viewer;
 
 use attain_store::Store;

@@ -401,6 +401,84 @@ fn cases() -> Vec<Case> {
             "/api/v1/accounts/a1/map",
             SIGNED_IN_API,
         ),
+        // Territory plans (r1's): r1 saves and submits 2024 (others may not: 403); nobody has
+        // submitted 2025, so agreeing or returning it is refused (422) for those above r1 and
+        // forbidden to r1 (403); an unknown paper is a bad request before any PDF is made.
+        case("GET", "/plan/territory", "/plan/territory", SIGNED_IN_PAGE),
+        case(
+            "GET",
+            "/plan/territory/template",
+            "/plan/territory/template",
+            SALES_OPS_PAGE,
+        ),
+        // The matrix's form changes nothing: back to the template.
+        case(
+            "POST",
+            "/plan/territory/template",
+            "/plan/territory/template",
+            [303, 403, 403, 403, 403, 303],
+        ),
+        case(
+            "GET",
+            "/plan/territory/{person_id}/{year}",
+            "/plan/territory/r1/2026",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "POST",
+            "/plan/territory/{person_id}/{year}",
+            "/plan/territory/r1/2024",
+            [303, 303, 403, 403, 403, 403],
+        ),
+        case(
+            "POST",
+            "/plan/territory/{person_id}/{year}/submit",
+            "/plan/territory/r1/2024/submit",
+            [303, 303, 403, 403, 403, 403],
+        ),
+        case(
+            "POST",
+            "/plan/territory/{person_id}/{year}/agree",
+            "/plan/territory/r1/2025/agree",
+            [303, 403, 422, 422, 422, 422],
+        ),
+        case(
+            "POST",
+            "/plan/territory/{person_id}/{year}/return",
+            "/plan/territory/r1/2025/return",
+            [303, 403, 422, 422, 422, 422],
+        ),
+        case(
+            "GET",
+            "/plan/territory/{person_id}/{year}/print",
+            "/plan/territory/r1/2026/print?paper=letter",
+            SIGNED_IN_PAGE,
+        ),
+        case(
+            "GET",
+            "/plan/territory/{person_id}/{year}/pdf",
+            "/plan/territory/r1/2026/pdf?paper=a3",
+            [303, 400, 400, 400, 400, 400],
+        ),
+        case(
+            "GET",
+            "/plan/territory/{person_id}/{year}/versions/{version}",
+            "/plan/territory/r1/2026/versions/1",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/territory-plans/{year}",
+            "/api/v1/people/r1/territory-plans/2026",
+            SIGNED_IN_API,
+        ),
+        case(
+            "POST",
+            "/api/v1/people/{person_id}/territory-plans/{year}/{action}",
+            "/api/v1/people/r1/territory-plans/2025/agree",
+            // The matrix posts a form: no JSON object (422) for everyone signed in.
+            [401, 422, 422, 422, 422, 422],
+        ),
         case(
             "GET",
             "/api/v1/openapi.json",

@@ -4,7 +4,7 @@
 use super::cell;
 use crate::import::ParsedRow;
 use crate::spec::FileSpec;
-use attain_domain::NamedBy;
+use attain_domain::{NamedBy, territory_plan};
 use attain_store::Value;
 
 /// The settings dataset.md defines.
@@ -90,8 +90,53 @@ pub fn check_row(
                 problems.push((column, message));
             }
         }
+        "territory_plans" => {
+            let has = |c: &str| spec.column_index(c).is_some_and(|i| present[i]);
+            let status = cell(spec, row, "status");
+            let after_draft = matches!(status, Value::Text(s) if s != "draft");
+            if after_draft && has("submitted_date") && cell(spec, row, "submitted_date").is_null() {
+                problems.push((
+                    "submitted_date",
+                    "is required once a plan is submitted or agreed".into(),
+                ));
+            }
+            if matches!(status, Value::Text(s) if s == "agreed") {
+                for column in ["agreed_date", "agreed_by_id"] {
+                    if has(column) && cell(spec, row, column).is_null() {
+                        problems.push((column, "is required when the plan is agreed".into()));
+                    }
+                }
+            }
+            problems.extend(not_itself(
+                "person_id",
+                "agreed_by_id",
+                "is the plan's own salesperson; nobody agrees their own plan",
+            ));
+        }
+        "plan_sections" => problems.extend(too_long(
+            cell(spec, row, "text"),
+            "text",
+            territory_plan::MAX_SECTION_CHARS,
+        )),
+        "plan_key_accounts" => problems.extend(too_long(
+            cell(spec, row, "strategy"),
+            "strategy",
+            territory_plan::MAX_STRATEGY_CHARS,
+        )),
         _ => {}
     }
+}
+
+/// A text longer than a territory plan's page has room for.
+fn too_long(v: &Value, column: &'static str, max: usize) -> Option<(&'static str, String)> {
+    let Value::Text(s) = v else { return None };
+    let n = territory_plan::char_len(s);
+    (n > max).then(|| {
+        (
+            column,
+            format!("has {n} characters; a territory plan keeps it to {max} to print on one page"),
+        )
+    })
 }
 
 /// Checks one setting: a known key, and a value of the form that key takes.

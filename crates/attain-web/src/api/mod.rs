@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod records;
 pub mod snapshot;
 pub mod team;
+pub mod territory_plan;
 
 use crate::error::{ApiError, ApiResult, Fail};
 use crate::pages::Company;

@@ -285,6 +285,38 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ("422", error("The status is not open, done or dropped")),
             ],
         ),
+        "/api/v1/people/{person_id}/territory-plans/{year}" => (
+            vec![person(), path_param("year", "integer", "The fiscal year")],
+            vec![
+                ("200", ok("TerritoryPlan")),
+                ("404", error("Missing, or not visible to the caller")),
+            ],
+        ),
+        "/api/v1/people/{person_id}/territory-plans/{year}/{action}" => (
+            vec![
+                person(),
+                path_param("year", "integer", "The fiscal year"),
+                json!({"name": "action", "in": "path", "required": true,
+                       "description": "What to do with the plan",
+                       "schema": {"type": "string", "enum": ["save", "submit", "agree", "return"]}}),
+            ],
+            vec![
+                ("200", ok("TerritoryPlan")),
+                (
+                    "403",
+                    error(
+                        "Not the caller's to do: only the salesperson saves and submits; only someone above them or sales ops agrees and returns",
+                    ),
+                ),
+                ("404", error("Missing, or not visible to the caller")),
+                (
+                    "422",
+                    error(
+                        "Refused (wrong state, a text over its limit, an account out of sight, a body that is no JSON object); nothing written",
+                    ),
+                ),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }
@@ -402,6 +434,23 @@ fn schemas() -> J {
     if let (Some(all), J::Object(more)) = (main.as_object_mut(), snapshot) {
         all.extend(more);
     }
+    let text = json!({"type": "string"});
+    let territory_plan = json!({"TerritoryPlan": {"type": "object", "properties": {
+        "person_id": id, "year": {"type": "integer"},
+        "status": {"type": "string", "enum": ["draft", "submitted", "agreed"]},
+        "version": {"type": "integer"},
+        "submitted_date": {"type": ["string", "null"], "format": "date"},
+        "agreed_date": {"type": ["string", "null"], "format": "date"},
+        "agreed_by_id": opt_id, "manager_comment": text,
+        "sections": {"type": "array", "items": {"type": "object", "properties": {
+            "section": id, "heading": text, "text": text}}},
+        "key_accounts": {"type": "array", "items": {"type": "object", "properties": {
+            "account_id": id, "name": text, "strategy": text}}},
+        "versions": {"type": "array", "items": {"type": "object", "properties": {
+            "version": {"type": "integer"}, "status": id, "saved_at": text, "saved_by": text}}}}}});
+    if let (Some(all), J::Object(more)) = (main.as_object_mut(), territory_plan) {
+        all.extend(more);
+    }
     main
 }
 
@@ -453,6 +502,13 @@ pub fn document() -> J {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {
                 "type": "object", "description": "Fields named as the columns of dataset.md, values as dataset text; fields left out keep their values",
                 "additionalProperties": {"type": ["string", "null"]}}}}});
+        }
+        if r.path == "/api/v1/people/{person_id}/territory-plans/{year}/{action}" {
+            op["requestBody"] = json!({"required": false, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "sections": {"type": "object", "description": "section word → text (save)", "additionalProperties": {"type": "string"}},
+                    "key_accounts": {"type": "array", "description": "the plan's key accounts (save; replaces the list)", "items": {"type": "object", "properties": {"account_id": {"type": "string"}, "strategy": {"type": "string"}}}},
+                    "comment": {"type": "string", "description": "the manager's comment (agree; required to return)"}}}}}});
         }
         if r.path == "/api/v1/crm-imports" {
             op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {

@@ -17,12 +17,14 @@ pub mod pay;
 pub mod people;
 pub mod pipeline;
 pub mod plan;
+pub mod plan_template;
 pub mod profile;
 pub mod recognition;
 pub mod records;
 pub mod signin;
 pub mod snapshot;
 pub mod territories;
+pub mod territory_plan;
 pub mod training;
 pub mod users;
 
