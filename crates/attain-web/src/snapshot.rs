@@ -186,10 +186,10 @@ pub fn load(
             },
         )?;
     }
-    // Their stage history by key, up to 8,000 opportunities a statement (a join lets
-    // PostgreSQL's planner read the whole history table; small batches cost a statement each).
+    // Their stage history by key, a thousand opportunities a statement: with a join, or with
+    // 8,000 keys in one list, PostgreSQL's planner reads the whole history table.
     let opp_ids: Vec<String> = index.keys().cloned().collect();
-    for chunk in opp_ids.chunks(8000) {
+    for chunk in opp_ids.chunks(1000) {
         let mut hargs = Vec::with_capacity(chunk.len());
         let hlist = marks(&mut hargs, chunk);
         ex.for_each_row(
