@@ -19,6 +19,7 @@ pub mod pages;
 pub mod records;
 pub mod routes;
 pub mod sheet;
+pub mod scorecard;
 pub mod snapshot;
 pub mod viewer;
 

@@ -5,6 +5,7 @@
 
 pub mod metrics;
 pub mod period;
+pub mod scorecard;
 pub mod snapshot;
 
 pub use metrics::*;

@@ -6,6 +6,7 @@ pub mod account_map;
 pub mod crm;
 pub mod openapi;
 pub mod records;
+pub mod scorecards;
 pub mod snapshot;
 
 use crate::error::{ApiError, ApiResult, Fail};
