@@ -160,3 +160,6 @@ impl Book {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod scorecard_tests;
