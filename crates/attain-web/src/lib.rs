@@ -18,8 +18,8 @@ pub mod org_chart;
 pub mod pages;
 pub mod records;
 pub mod routes;
-pub mod sheet;
 pub mod scorecard;
+pub mod sheet;
 pub mod snapshot;
 pub mod viewer;
 

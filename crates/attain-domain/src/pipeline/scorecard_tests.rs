@@ -142,7 +142,10 @@ fn attainment_is_credited_over_objective_and_undefined_without_one() {
 #[test]
 fn coaching_sessions_are_counted_when_recorded_and_undefined_otherwise() {
     let p = week_of("2026-11-18");
-    assert_eq!(value(JobMetric::CoachingSessions, &p, &Extras::default()), None);
+    assert_eq!(
+        value(JobMetric::CoachingSessions, &p, &Extras::default()),
+        None
+    );
     let x = Extras {
         coaching_sessions: Some(3),
         ..Extras::default()
@@ -170,7 +173,10 @@ fn grids_end_with_the_current_period_and_keep_one_more_for_the_first_trend() {
     assert_eq!(weeks[0].start, d("2026-10-12"));
     assert_eq!(grid(Per::Quarter, today, &cal).len(), 5);
     let years = grid(Per::Year, today, &cal);
-    assert_eq!((years[2].start, years[2].end), (d("2026-01-01"), d("2026-12-31")));
+    assert_eq!(
+        (years[2].start, years[2].end),
+        (d("2026-01-01"), d("2026-12-31"))
+    );
     assert_eq!(years.len(), 3);
 }
 
@@ -183,15 +189,27 @@ fn a_row_marks_each_period_met_or_missed_with_its_trend_and_the_current_one_to_d
         threshold: Ratio::from_micros(2_000_000),
         per: Per::Week,
     };
-    let row = Row::measure(e, &book(), &Stages::defaults(), d("2026-11-27"), &cal, |_| {
-        Extras::default()
-    });
+    let row = Row::measure(
+        e,
+        &book(),
+        &Stages::defaults(),
+        d("2026-11-27"),
+        &cal,
+        |_| Extras::default(),
+    );
     assert_eq!(row.cells.len(), 6);
     let last = row.cells[5];
     assert!(last.to_date);
-    assert_eq!((last.value, last.met), (n(1), Some(false)), "the call of the 23rd");
+    assert_eq!(
+        (last.value, last.met),
+        (n(1), Some(false)),
+        "the call of the 23rd"
+    );
     let done = row.last_complete().unwrap();
     assert_eq!(done.period.start, d("2026-11-16"));
-    assert_eq!((done.value, done.met, done.trend), (n(2), Some(true), Trend::Up));
+    assert_eq!(
+        (done.value, done.met, done.trend),
+        (n(2), Some(true), Trend::Up)
+    );
     assert_eq!(last.trend, Trend::Down);
 }

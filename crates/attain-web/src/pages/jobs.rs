@@ -244,8 +244,7 @@ pub fn parse_job(f: &HashMap<String, String>) -> Result<Job, String> {
     }
     if expectations.is_empty() {
         return Err(
-            "Expectations: keep at least one row; a job is stored as its expected outcomes."
-                .into(),
+            "Expectations: keep at least one row; a job is stored as its expected outcomes.".into(),
         );
     }
     expectations.sort_by_key(|e| (e.metric.as_str(), e.per.as_str()));

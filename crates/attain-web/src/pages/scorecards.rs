@@ -130,7 +130,11 @@ pub async fn show_scorecard(
                     "scorecards",
                 ),
                 id: person_id.clone(),
-                job: card.job.as_ref().map(|j| j.title.clone()).unwrap_or_default(),
+                job: card
+                    .job
+                    .as_ref()
+                    .map(|j| j.title.clone())
+                    .unwrap_or_default(),
                 mission: card
                     .job
                     .as_ref()
