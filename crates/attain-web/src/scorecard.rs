@@ -234,7 +234,7 @@ pub fn cards(
         };
         let rows = exps
             .into_iter()
-            .map(|e| Row::measure(e, book, &loaded.stages, today, &cal, &extras))
+            .map(|e| Row::measure(e, book, &loaded.stages, today, &cal, extras))
             .collect();
         let job = job_of.get(id).and_then(|j| heads.get(j)).cloned();
         out.push(Card {

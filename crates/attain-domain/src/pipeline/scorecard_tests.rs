@@ -99,8 +99,8 @@ fn coverage_is_the_open_pipeline_over_what_is_left_to_book() {
     let x = Extras {
         coverage: CoverageInputs {
             year_end: Some(d("2026-12-31")),
-            objective: Money::from_cents(1_000_00),
-            booked: Money::from_cents(900_00),
+            objective: Money::from_cents(100_000),
+            booked: Money::from_cents(90_000),
         },
         ..Extras::default()
     };
@@ -112,7 +112,7 @@ fn coverage_is_the_open_pipeline_over_what_is_left_to_book() {
     );
     let nothing_left = Extras {
         coverage: CoverageInputs {
-            booked: Money::from_cents(1_000_00),
+            booked: Money::from_cents(100_000),
             ..x.coverage
         },
         ..x
