@@ -243,6 +243,32 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test('the manager opens the team scorecards and a person\'s scorecard', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.manager);
+    await page.goto(`${base}/people`);
+    await Promise.all([page.waitForURL(/\/scorecards/), page.click('nav.sub a[href="/scorecards"]')]);
+    assert.match(await page.textContent('h1'), /^Team scorecards: /);
+    const names = await page.$$eval('#team-scorecards tbody td:first-child a', (links) => links.map((a) => a.textContent.trim()));
+    assert.ok(names.length >= 6, `a team of six or more: ${names}`);
+    const marks = await page.$$eval('#team-scorecards td[data-mark]', (cells) => cells.map((c) => c.dataset.mark));
+    assert.ok(marks.includes('met') && marks.includes('missed'), `some met, some missed: ${marks}`);
+    await shot(page, 'scorecards-team');
+
+    const rep = names.find((n) => n.startsWith(cast.rep.name));
+    assert.ok(rep, `the rep is on the team: ${names}`);
+    await Promise.all([
+      page.waitForURL(/\/people\/[^/]+\/scorecard$/),
+      page.click(`#team-scorecards tbody a:text-is("${rep}")`),
+    ]);
+    assert.equal(await page.textContent('h1'), `Scorecard: ${rep}`);
+    const rows = await page.$$('#scorecard tbody tr');
+    assert.ok(rows.length >= 3, 'one row per expectation of the job');
+    assert.ok(await page.$('#scorecard td:has-text("(to date)")'), 'the current period is to date');
+    await shot(page, 'scorecard-person');
+    await page.context().close();
+  });
+
   test('the rep sees their own year only: another person is a 404', async () => {
     const page = await freshPage();
     await signIn(page, cast.rep);

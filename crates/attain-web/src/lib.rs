@@ -20,6 +20,7 @@ pub mod pages;
 pub mod pdf;
 pub mod records;
 pub mod routes;
+pub mod scorecard;
 pub mod sheet;
 pub mod snapshot;
 pub mod team;

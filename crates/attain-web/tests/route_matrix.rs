@@ -880,6 +880,23 @@ fn cases() -> Vec<Case> {
             "/api/v1/coaching/actions/ai1",
             [401, 422, 422, 422, 403, 422],
         ),
+        // Jobs and scorecards; the matrix's form names no job: sales ops gets the form back.
+        case("GET", "/jobs", "/jobs", SIGNED_IN_PAGE),
+        case("POST", "/jobs", "/jobs", [303, 403, 403, 403, 403, 422]),
+        case(
+            "GET",
+            "/people/{person_id}/scorecard",
+            "/people/r1/scorecard",
+            SIGNED_IN_PAGE,
+        ),
+        case("GET", "/scorecards", "/scorecards", SIGNED_IN_PAGE),
+        case("GET", "/api/v1/jobs", "/api/v1/jobs", SIGNED_IN_API),
+        case(
+            "GET",
+            "/api/v1/people/{person_id}/scorecard",
+            "/api/v1/people/r1/scorecard",
+            SIGNED_IN_API,
+        ),
         // Last, as it ends the session: anonymous visitors are sent to sign in, others signed out.
         case("POST", "/signout", "/signout", [303; 6]),
     ]

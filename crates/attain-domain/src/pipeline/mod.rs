@@ -5,6 +5,7 @@
 
 pub mod metrics;
 pub mod period;
+pub mod scorecard;
 pub mod snapshot;
 
 pub use metrics::*;
@@ -159,3 +160,6 @@ impl Book {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod scorecard_tests;

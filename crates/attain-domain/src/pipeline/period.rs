@@ -14,6 +14,8 @@ pub enum PeriodKind {
     Month,
     /// A fiscal quarter.
     Quarter,
+    /// A fiscal year (scorecards only; the snapshots do not offer it).
+    Year,
 }
 
 impl PeriodKind {
@@ -33,6 +35,7 @@ impl PeriodKind {
             PeriodKind::Week => "week",
             PeriodKind::Month => "month",
             PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
         }
     }
 
@@ -42,6 +45,17 @@ impl PeriodKind {
             PeriodKind::Week => 52,
             PeriodKind::Month => 12,
             PeriodKind::Quarter => 4,
+            PeriodKind::Year => 1,
+        }
+    }
+
+    /// Returns the period kind of a job expectation's `per`.
+    pub fn of_per(per: Per) -> PeriodKind {
+        match per {
+            Per::Week => PeriodKind::Week,
+            Per::Month => PeriodKind::Month,
+            Per::Quarter => PeriodKind::Quarter,
+            Per::Year => PeriodKind::Year,
         }
     }
 }
@@ -85,6 +99,7 @@ impl Period {
                 let q = quarter_of(m);
                 (cal.month_start(y, 3 * q - 2), cal.month_end(y, 3 * q))
             }
+            PeriodKind::Year => cal.year_bounds(cal.fiscal_of(date).0),
         };
         Period { kind, start, end }
     }

@@ -7,6 +7,7 @@ pub mod coaching;
 pub mod crm;
 pub mod openapi;
 pub mod records;
+pub mod scorecards;
 pub mod snapshot;
 pub mod team;
 pub mod territory_plan;

@@ -317,6 +317,16 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ),
             ],
         ),
+        "/api/v1/people/{person_id}/scorecard" => (
+            vec![person()],
+            vec![
+                (
+                    "200",
+                    json!({"description": "{\"person_id\", \"name\", \"job\", \"expectations\": [{metric, comparison, threshold, per, periods: [{start, end, to_date, value, met, trend}]}]}"}),
+                ),
+                ("404", error("Missing, or not visible")),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }

@@ -31,6 +31,7 @@ pub fn period_label(p: &Period, company: &Company) -> String {
             let (y, m) = company.calendar.fiscal_of(p.start);
             format!("Q{} FY{y}", (m - 1) / 3 + 1)
         }
+        PeriodKind::Year => format!("FY{}", company.calendar.fiscal_of(p.start).0),
     }
 }
 
