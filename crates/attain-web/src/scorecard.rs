@@ -62,16 +62,6 @@ fn marks(args: &mut Vec<Value>, ids: &[String]) -> String {
 /// Per person, fiscal year and metric: the amounts of each fiscal month.
 type Monthly = HashMap<(String, i32, String), Vec<(u32, Money)>>;
 
-/// True when the coaching migration (12) has been applied: coaching sessions are recorded.
-fn coaching_recorded(ex: &mut impl Executor) -> Result<bool, Fail> {
-    Ok(ex
-        .query_opt(
-            "SELECT 1 FROM attain_migrations WHERE version = 12 AND name = 'coaching'",
-            &[],
-        )?
-        .is_some())
-}
-
 /// Computes the scorecards of `ids` (in name order) as of `today`.
 pub fn cards(
     ex: &mut impl Executor,
@@ -163,8 +153,7 @@ pub fn cards(
     }
     // Coaching sessions given, by coach and date.
     let mut coached: HashMap<String, Vec<Date>> = HashMap::new();
-    let coaching = coaching_recorded(ex)?;
-    if coaching {
+    {
         let mut cargs = args.clone();
         cargs.push(start.into());
         let n = cargs.len();
@@ -225,11 +214,11 @@ pub fn cards(
             Extras {
                 coverage,
                 attainment: [att("bookings"), att("revenue"), att("margin")],
-                coaching_sessions: coaching.then(|| {
+                coaching_sessions: Some(
                     coached
                         .get(id)
-                        .map_or(0, |v| v.iter().filter(|d| p.contains(**d)).count() as i64)
-                }),
+                        .map_or(0, |v| v.iter().filter(|d| p.contains(**d)).count() as i64),
+                ),
             }
         };
         let rows = exps
