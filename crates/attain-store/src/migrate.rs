@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_pipeline_snapshots.sql"),
         postgres: include_str!("../migrations/postgres/0008_pipeline_snapshots.sql"),
     },
+    Migration {
+        version: 15,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0015_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0015_meetings.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

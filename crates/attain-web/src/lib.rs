@@ -14,6 +14,7 @@ pub mod chart;
 pub mod crm;
 pub mod error;
 pub mod fmt;
+pub mod meetings;
 pub mod org_chart;
 pub mod pages;
 pub mod records;
