@@ -130,15 +130,28 @@ pub fn load(ex: &mut impl Executor, viewer: &Viewer, id: &str) -> Result<Meeting
     Ok(m)
 }
 
-/// Returns the viewer's own manager, if any.
+/// Returns the viewer's own manager today, if any.
 pub fn own_manager(ex: &mut impl Executor, viewer: &Viewer) -> Result<Option<String>, Fail> {
-    let Some(me) = &viewer.person_id else {
-        return Ok(None);
-    };
+    match &viewer.person_id {
+        Some(me) => manager_on(ex, me, chrono::Utc::now().date_naive()),
+        None => Ok(None),
+    }
+}
+
+/// Returns a person's manager on `day`, as the viewer's scope reads the tree: their latest
+/// `reporting.csv` row started by then, else `people.manager_id`.
+pub fn manager_on(ex: &mut impl Executor, person: &str, day: Date) -> Result<Option<String>, Fail> {
+    if let Some(r) = ex.query_opt(
+        "SELECT manager_id FROM reporting WHERE person_id = $1 AND start_date <= $2
+         ORDER BY start_date DESC LIMIT 1",
+        params![person, day],
+    )? {
+        return Ok(r.opt_string(0)?);
+    }
     Ok(ex
         .query_opt(
             "SELECT manager_id FROM people WHERE person_id = $1",
-            params![me.as_str()],
+            params![person],
         )?
         .map(|r| r.opt_string(0))
         .transpose()?
@@ -156,20 +169,29 @@ pub fn can_run_team(viewer: &Viewer, manager: &str) -> bool {
     viewer.is_sales_ops() || viewer.person_id.as_deref() == Some(manager)
 }
 
-/// Returns the team of a manager: their direct reports still employed on `day`, by name.
+/// Returns the team of a manager: the people reporting to them directly on `day` (as
+/// `manager_on` reads it) and still employed then, by name.
 pub fn members(
     ex: &mut impl Executor,
     manager: &str,
     day: Date,
 ) -> Result<Vec<(String, String)>, Fail> {
-    let mut out = Vec::new();
+    let mut candidates = Vec::new();
     for r in ex.query(
         "SELECT person_id, name FROM people
-         WHERE manager_id = $1 AND (end_date IS NULL OR end_date >= $2)
+         WHERE (manager_id = $1 OR person_id IN (
+                SELECT person_id FROM reporting WHERE manager_id = $1 AND start_date <= $2))
+           AND (end_date IS NULL OR end_date >= $2)
          ORDER BY name, person_id",
         params![manager, day],
     )? {
-        out.push((r.string(0)?, r.string(1)?));
+        candidates.push((r.string(0)?, r.string(1)?));
+    }
+    let mut out = Vec::new();
+    for (id, name) in candidates {
+        if manager_on(ex, &id, day)?.as_deref() == Some(manager) {
+            out.push((id, name));
+        }
     }
     Ok(out)
 }

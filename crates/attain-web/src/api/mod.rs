@@ -4,6 +4,7 @@
 
 pub mod account_map;
 pub mod crm;
+pub mod meetings;
 pub mod openapi;
 pub mod records;
 pub mod snapshot;

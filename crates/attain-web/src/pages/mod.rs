@@ -8,6 +8,7 @@ pub mod admin;
 pub mod balance;
 pub mod crm;
 pub mod home;
+pub mod meetings;
 pub mod moves;
 pub mod objectives;
 pub mod pay;
