@@ -648,12 +648,7 @@ pub static FILES: &[FileSpec] = &[
             opt("notes", Kind::Text),
         ],
         key: &["meeting_id"],
-        refs: &[r(
-            &["team_manager_id"],
-            "people",
-            &["person_id"],
-            "person",
-        )],
+        refs: &[r(&["team_manager_id"], "people", &["person_id"], "person")],
     },
     FileSpec {
         name: "meeting_items",

@@ -423,7 +423,10 @@ pub fn create(
         ));
     }
     if ex
-        .query_opt("SELECT 1 FROM meetings WHERE meeting_id = $1", params![id.as_str()])?
+        .query_opt(
+            "SELECT 1 FROM meetings WHERE meeting_id = $1",
+            params![id.as_str()],
+        )?
         .is_some()
     {
         return Err(Fail::BadRequest(format!(

@@ -47,10 +47,7 @@ pub async fn list_meetings(State(state): State<AppState>, viewer: Viewer) -> Pag
 }
 
 /// The teams the viewer runs: every manager with reports for sales ops, else their own.
-fn runnable_teams(
-    ex: &mut impl Executor,
-    viewer: &Viewer,
-) -> Result<Vec<(String, String)>, Fail> {
+fn runnable_teams(ex: &mut impl Executor, viewer: &Viewer) -> Result<Vec<(String, String)>, Fail> {
     let mut out = Vec::new();
     let rows = if viewer.is_sales_ops() {
         ex.query(
@@ -204,7 +201,10 @@ struct MeetingPage {
 }
 
 fn shown_money(s: &str, company: &Company) -> String {
-    Money::parse(s).map_or_else(|_| s.to_owned(), |m| fmt::money(m, &company.currency).to_string())
+    Money::parse(s).map_or_else(
+        |_| s.to_owned(),
+        |m| fmt::money(m, &company.currency).to_string(),
+    )
 }
 
 fn figures_view(f: &ItemFigures, company: &Company) -> FiguresView {
@@ -282,14 +282,18 @@ pub async fn show_meeting(
                 sections[i].items.push(ItemView {
                     position: r.int(0)?,
                     title: r.string(2)?,
-                    minutes: r.opt_int(3)?.map(|n| format!("{n} min")).unwrap_or_default(),
+                    minutes: r
+                        .opt_int(3)?
+                        .map(|n| format!("{n} min"))
+                        .unwrap_or_default(),
                     figures: meetings::from_json(r.opt_text(4)?)
                         .map(|f| figures_view(&f, &company)),
                     notes: r.opt_string(5)?.unwrap_or_default(),
                 });
             }
             sections.retain(|s| !s.items.is_empty());
-            let mut attendance = vec![(m.manager_id.clone(), m.manager_name.clone(), String::new())];
+            let mut attendance =
+                vec![(m.manager_id.clone(), m.manager_name.clone(), String::new())];
             attendance.extend(
                 meetings::members(&mut conn, &m.manager_id, m.date)?
                     .into_iter()
