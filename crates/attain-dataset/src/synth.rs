@@ -10,6 +10,7 @@ mod accounts;
 mod days;
 mod decisions;
 mod dice;
+mod meetings;
 mod money;
 mod names;
 mod org;
@@ -132,6 +133,7 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     money::write(&org, &book, &pipe, &ctx)?;
     plans::write(&org, &ctx)?;
     decisions::write(&book, &contact_roles, &ctx)?;
+    meetings::write(&org, &ctx)?;
 
     let t = ctx.tally.borrow();
     Ok(format!(
