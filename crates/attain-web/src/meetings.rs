@@ -558,3 +558,60 @@ pub fn list(ex: &mut impl Executor, viewer: &Viewer, limit: i64) -> Result<Vec<M
     }
     Ok(out)
 }
+
+/// Fills the empty figures of each team's latest meeting, as of its date (`attain demo`, whose
+/// generated meetings carry none); audited per meeting. Returns the meetings filled.
+pub fn fill_latest(
+    ex: &mut impl Executor,
+    company: &Company,
+    actor: &str,
+    today: Date,
+) -> Result<usize, Fail> {
+    let mut latest = Vec::new();
+    for r in ex.query(
+        "SELECT m.meeting_id, m.team_manager_id, m.date FROM meetings m
+         WHERE m.date = (SELECT MAX(n.date) FROM meetings n
+                         WHERE n.team_manager_id = m.team_manager_id)
+         ORDER BY m.meeting_id",
+        &[],
+    )? {
+        latest.push((r.string(0)?, r.string(1)?, r.date(2)?));
+    }
+    let mut filled = 0;
+    for (id, manager, date) in latest {
+        let mut people = Vec::new();
+        for r in ex.query(
+            "SELECT position, person_id FROM meeting_items
+             WHERE meeting_id = $1 AND section = 'information_gathering'
+               AND person_id IS NOT NULL AND figures IS NULL",
+            params![id.as_str()],
+        )? {
+            people.push((r.int(0)?, r.string(1)?));
+        }
+        if people.is_empty() {
+            continue;
+        }
+        let ids: Vec<String> = people.iter().map(|p| p.1.clone()).collect();
+        let from = since(ex, &manager, date)?;
+        let figs = figures(ex, company, &ids, from, date, today)?;
+        for (position, person) in &people {
+            ex.execute(
+                "UPDATE meeting_items SET figures = $3 WHERE meeting_id = $1 AND position = $2",
+                params![id.as_str(), *position, figs.get(person).map(to_json)],
+            )?;
+        }
+        crate::audit::record(
+            ex,
+            &crate::audit::Change {
+                actor,
+                action: "update",
+                entity: "meeting",
+                key: &id,
+                before: None,
+                after: Some(serde_json::json!({ "figures_filled": people.len() })),
+            },
+        )?;
+        filled += 1;
+    }
+    Ok(filled)
+}
