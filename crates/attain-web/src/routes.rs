@@ -1061,6 +1061,22 @@ pub fn registry() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/meetings/template",
+            SalesOps,
+            Page,
+            "The agenda template of new meetings",
+            pages::meetings::show_template,
+        ),
+        route(
+            Method::POST,
+            "/meetings/template",
+            SalesOps,
+            Page,
+            "Replace the agenda template of new meetings (audited)",
+            pages::meetings::save_template,
+        ),
+        route(
+            Method::GET,
             "/meetings/{meeting_id}",
             SignedIn,
             Page,

@@ -308,3 +308,80 @@ fn a_manager_cannot_create_a_meeting_for_another_managers_team() {
         });
     }
 }
+
+#[test]
+fn sales_ops_edits_the_template_and_new_agendas_follow_it() {
+    for app in team() {
+        app.run(async {
+            let ops = app.sign_in("ops@x.test").await;
+            let a = app
+                .post(
+                    "/meetings/template",
+                    &ops,
+                    &[
+                        ("section_1", "recognition"),
+                        ("title_1", "Wins of the week"),
+                        ("minutes_1", "5"),
+                        ("section_2", "information_gathering"),
+                        ("title_2", "Pipeline"),
+                        ("minutes_2", "4"),
+                        ("section_3", "other"),
+                        ("title_3", ""),
+                        ("minutes_3", ""),
+                    ],
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+            let bad = app
+                .post(
+                    "/meetings/template",
+                    &ops,
+                    &[
+                        ("section_1", "training"),
+                        ("title_1", "T"),
+                        ("minutes_1", "900"),
+                    ],
+                )
+                .await;
+            assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+            assert!(bad.body.contains("row 1: minutes:"), "{}", bad.body);
+            assert_eq!(app.count("meeting_template"), 2);
+            let m1 = app.sign_in("m1@x.test").await;
+            let a = app
+                .post(
+                    "/meetings/template",
+                    &m1,
+                    &[("section_1", "training"), ("title_1", "T")],
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN);
+            app.post(
+                "/meetings",
+                &m1,
+                &[("team_manager_id", "m1"), ("date", "2026-06-30")],
+            )
+            .await;
+            let token = app.token("m1@x.test");
+            let j = app
+                .get_with_token("/api/v1/meetings/m1:2026-06-30", &token)
+                .await
+                .json();
+            let titles: Vec<&str> = j["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["title"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                titles,
+                [
+                    "Wins of the week",
+                    "Raj Rep: Pipeline",
+                    "Rita Rep: Pipeline",
+                    "Rob Rep: Pipeline"
+                ]
+            );
+            assert_eq!(j["items"][1]["minutes"], 4);
+        });
+    }
+}

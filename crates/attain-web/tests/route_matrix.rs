@@ -409,6 +409,19 @@ fn cases() -> Vec<Case> {
             "/meetings",
             [303, 400, 400, 400, 400, 400],
         ),
+        case(
+            "GET",
+            "/meetings/template",
+            "/meetings/template",
+            SALES_OPS_PAGE,
+        ),
+        // The matrix's form has no template row: sales ops gets the form back (400).
+        case(
+            "POST",
+            "/meetings/template",
+            "/meetings/template",
+            [303, 403, 403, 403, 403, 400],
+        ),
         // No such meeting: 404 for every page and form of a meeting.
         case(
             "GET",

@@ -660,3 +660,177 @@ pub async fn schedule_next(
         })
         .await?)
 }
+
+/// One row of the template form.
+pub struct TemplateRow {
+    section: String,
+    title: String,
+    minutes: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting_template.html")]
+struct TemplatePage {
+    chrome: Chrome,
+    rows: Vec<TemplateRow>,
+    sections: Vec<&'static str>,
+    error: String,
+}
+
+/// Reads the stored template, or the default when it is empty.
+fn stored_template(ex: &mut impl Executor) -> Result<Vec<TemplateRow>, Fail> {
+    let mut rows = Vec::new();
+    for r in ex.query(
+        "SELECT section, title, minutes FROM meeting_template ORDER BY position",
+        &[],
+    )? {
+        rows.push(TemplateRow {
+            section: r.string(0)?,
+            title: r.string(1)?,
+            minutes: r.opt_int(2)?.map(|m| m.to_string()).unwrap_or_default(),
+        });
+    }
+    if rows.is_empty() {
+        rows = meetings::DEFAULT_TEMPLATE
+            .iter()
+            .map(|(s, t, m)| TemplateRow {
+                section: s.as_str().to_owned(),
+                title: (*t).to_owned(),
+                minutes: m.to_string(),
+            })
+            .collect();
+    }
+    Ok(rows)
+}
+
+fn template_page(
+    viewer: &Viewer,
+    company: &Company,
+    mut rows: Vec<TemplateRow>,
+    error: String,
+) -> Result<axum::response::Response, Fail> {
+    for _ in 0..2 {
+        rows.push(TemplateRow {
+            section: "other".into(),
+            title: String::new(),
+            minutes: String::new(),
+        });
+    }
+    render(&TemplatePage {
+        chrome: Chrome::new(viewer, company, "Meeting template", "meetings", "template"),
+        rows,
+        sections: MeetingSection::ALL.iter().map(|s| s.as_str()).collect(),
+        error,
+    })
+}
+
+/// Shows the agenda template (sales ops).
+pub async fn show_template(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    Ok(state
+        .blocking(move |store| {
+            let mut conn = store.conn()?;
+            let company = Company::load(&mut conn)?;
+            let rows = stored_template(&mut conn)?;
+            template_page(&viewer, &company, rows, String::new())
+        })
+        .await?)
+}
+
+/// Checks the template form: rows `section_N`, `title_N`, `minutes_N` in N order, rows without a
+/// title left out; at least one row.
+fn read_template(
+    fields: &[(String, String)],
+) -> Result<Vec<(MeetingSection, String, Option<i64>)>, String> {
+    let get = |k: String| {
+        fields
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for n in 1..=999 {
+        if !fields.iter().any(|(k, _)| *k == format!("title_{n}")) {
+            break;
+        }
+        let title = get(format!("title_{n}"));
+        if title.is_empty() {
+            continue;
+        }
+        let section = MeetingSection::parse(&get(format!("section_{n}")))
+            .map_err(|e| format!("row {n}: section: {e}."))?;
+        let minutes = match get(format!("minutes_{n}")).as_str() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(m) if (0..=600).contains(&m) => Some(m),
+                _ => return Err(format!("row {n}: minutes: '{s}' is not between 0 and 600.")),
+            },
+        };
+        out.push((section, title, minutes));
+    }
+    if out.is_empty() {
+        return Err("the template needs at least one row with a title.".into());
+    }
+    Ok(out)
+}
+
+/// Replaces the agenda template (sales ops), audited with the template before and after.
+pub async fn save_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    Ok(state
+        .blocking(move |store| {
+            let mut conn = store.conn()?;
+            let company = Company::load(&mut conn)?;
+            let rows = match read_template(&fields) {
+                Ok(r) => r,
+                Err(message) => {
+                    let current = stored_template(&mut conn)?;
+                    let mut page = template_page(&viewer, &company, current, message)?;
+                    *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+                    return Ok::<_, Fail>(page);
+                }
+            };
+            let json = |rows: &[TemplateRow]| {
+                serde_json::json!(
+                    rows.iter()
+                        .map(|r| serde_json::json!({"section": r.section, "title": r.title, "minutes": r.minutes}))
+                        .collect::<Vec<_>>()
+                )
+            };
+            let before = json(&stored_template(&mut conn)?);
+            let mut tx = conn.transaction()?;
+            tx.execute("DELETE FROM meeting_template", &[])?;
+            for (i, (section, title, minutes)) in rows.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO meeting_template (position, section, title, minutes)
+                     VALUES ($1, $2, $3, $4)",
+                    params![i as i64 + 1, section.as_str(), title.as_str(), *minutes],
+                )?;
+            }
+            let after: Vec<TemplateRow> = rows
+                .iter()
+                .map(|(s, t, m)| TemplateRow {
+                    section: s.as_str().to_owned(),
+                    title: t.clone(),
+                    minutes: m.map(|m| m.to_string()).unwrap_or_default(),
+                })
+                .collect();
+            audit::record(
+                &mut tx,
+                &Change {
+                    actor: &viewer.email,
+                    action: "update",
+                    entity: "meeting_template",
+                    key: "template",
+                    before: Some(before),
+                    after: Some(json(&after)),
+                },
+            )?;
+            tx.commit()?;
+            Ok(Redirect::to("/meetings/template").into_response())
+        })
+        .await?)
+}
