@@ -269,6 +269,26 @@ describe('attain demo in Chromium', () => {
     await page.context().close();
   });
 
+  test('the manager opens the latest team meeting and sees its agenda pre-filled with figures', async () => {
+    const page = await freshPage();
+    await signIn(page, cast.manager);
+    await Promise.all([page.waitForURL(/\/meetings$/), page.goto(`${base}/meetings`)]);
+    assert.equal(await page.textContent('h1'), 'Meetings');
+    const latest = await page.$eval('table.grid tbody tr a', (a) => a.getAttribute('href'));
+    assert.match(latest, /^\/meetings\//);
+    await Promise.all([page.waitForURL(/\/meetings\/[^/]+$/), page.click('table.grid tbody tr a')]);
+    const sections = await page.$$eval('section.agenda h3', (hs) => hs.map((h) => h.textContent.trim()));
+    assert.deepEqual(sections.slice(0, 1), ['information gathering'], `sections: ${sections}`);
+    const items = await page.$$eval('article.item h4', (hs) => hs.map((h) => h.textContent.trim()));
+    assert.ok(items.some((t) => t.includes(cast.rep.name)), `the rep reports: ${items}`);
+    const figures = await page.$$eval('table.figures th', (ths) => ths.map((t) => t.textContent.trim()));
+    for (const f of ['Open pipeline', 'New opportunities', 'Won', 'Bookings to date vs objective']) {
+      assert.ok(figures.includes(f), `${f} in ${figures}`);
+    }
+    await shot(page, 'meeting-manager');
+    await page.context().close();
+  });
+
   test('the rep sees their own year only: another person is a 404', async () => {
     const page = await freshPage();
     await signIn(page, cast.rep);

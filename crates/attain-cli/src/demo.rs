@@ -143,6 +143,12 @@ pub fn build(store: &Store, today: Date) -> Result<(Built, Vec<SignIn>), Failure
     }
 
     let mut conn = store.conn().map_err(Failure::environment)?;
+    // The latest meeting of each team gets its agenda's figures (the generator writes none).
+    let company = attain_web::pages::Company::load(&mut conn).map_err(Failure::environment)?;
+    let mut tx = conn.transaction().map_err(Failure::environment)?;
+    attain_web::meetings::fill_latest(&mut tx, &company, ACTOR, today)
+        .map_err(|e| Failure::environment(format!("cannot fill the meetings' figures: {e:?}")))?;
+    tx.commit().map_err(Failure::environment)?;
     let count = |conn: &mut Conn, sql: &str| -> Result<i64, Failure> {
         Ok(conn.query_one(sql, &[])?.int(0)?)
     };

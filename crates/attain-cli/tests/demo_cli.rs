@@ -113,6 +113,13 @@ fn demo_builds_a_calculated_company_with_three_sign_ins_then_keeps_it_on_a_secon
         };
         assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM people"), 60);
         assert!(count(&mut conn, "SELECT COUNT(*) FROM result_credits") > 0);
+        // Each team's latest meeting carries the figures of its information-gathering round.
+        assert!(
+            count(
+                &mut conn,
+                "SELECT COUNT(*) FROM meeting_items WHERE figures LIKE '%open_amount%'"
+            ) > 0
+        );
         assert_eq!(
             count(
                 &mut conn,

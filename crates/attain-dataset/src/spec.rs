@@ -7,6 +7,7 @@ use attain_domain::vocab::{
     JobMetric, Method, Metric, OpportunityType, Outcome, Per, Period, PlanSection, PlanStatus,
     Role, Scope, TrainingKind, TrainingStatus, TxKind,
 };
+use attain_domain::vocab::{Attendance, Cadence, FollowupStatus, MeetingSection, MeetingStatus};
 use attain_domain::{Id, Money, ParseError, Percent, Ratio, parse_date};
 use attain_store::Value;
 
@@ -204,6 +205,12 @@ const STEP: Kind = Kind::Int { min: 1, max: 99 };
 /// A version number of a territory plan (territory_plans.csv).
 const VERSION: Kind = Kind::Int { min: 1, max: 9999 };
 const ROLE: Kind = Kind::Word(|s| Role::parse(s).map(drop));
+/// The position of an item in a meeting's agenda or in the agenda template.
+const POSITION: Kind = Kind::Int { min: 1, max: 999 };
+/// Minutes an agenda item takes.
+const MINUTES: Kind = Kind::Int { min: 0, max: 600 };
+const SECTION: Kind = Kind::Word(|s| MeetingSection::parse(s).map(drop));
+const MEETING: Ref = r(&["meeting_id"], "meetings", &["meeting_id"], "meeting");
 const METRIC: Kind = Kind::Word(|s| Metric::parse(s).map(drop));
 /// The territory plan a plan_sections.csv or plan_key_accounts.csv row belongs to.
 const PLAN: Ref = r(
@@ -814,6 +821,72 @@ pub static FILES: &[FileSpec] = &[
         refs: &[
             PLAN,
             r(&["account_id"], "accounts", &["account_id"], "account"),
+        ],
+    },
+    FileSpec {
+        name: "meeting_template",
+        columns: &[
+            req("position", POSITION),
+            req("section", SECTION),
+            req("title", Kind::Text),
+            opt("minutes", MINUTES),
+        ],
+        key: &["position"],
+        refs: &[],
+    },
+    FileSpec {
+        name: "meetings",
+        columns: &[
+            req("meeting_id", Kind::Id),
+            req("team_manager_id", Kind::Id),
+            req("date", Kind::Date),
+            req("title", Kind::Text),
+            opt("cadence", Kind::Word(|s| Cadence::parse(s).map(drop))),
+            req("status", Kind::Word(|s| MeetingStatus::parse(s).map(drop))),
+            opt("notes", Kind::Text),
+        ],
+        key: &["meeting_id"],
+        refs: &[r(&["team_manager_id"], "people", &["person_id"], "person")],
+    },
+    FileSpec {
+        name: "meeting_items",
+        columns: &[
+            req("meeting_id", Kind::Id),
+            req("position", POSITION),
+            req("section", SECTION),
+            opt("person_id", Kind::Id),
+            req("title", Kind::Text),
+            opt("minutes", MINUTES),
+            opt("figures", Kind::Text),
+            opt("notes", Kind::Text),
+        ],
+        key: &["meeting_id", "position"],
+        refs: &[MEETING, PERSON],
+    },
+    FileSpec {
+        name: "meeting_attendance",
+        columns: &[
+            req("meeting_id", Kind::Id),
+            req("person_id", Kind::Id),
+            req("status", Kind::Word(|s| Attendance::parse(s).map(drop))),
+        ],
+        key: &["meeting_id", "person_id"],
+        refs: &[MEETING, PERSON],
+    },
+    FileSpec {
+        name: "meeting_followups",
+        columns: &[
+            req("meeting_id", Kind::Id),
+            req("followup_id", Kind::Id),
+            req("owner_id", Kind::Id),
+            req("description", Kind::Text),
+            opt("due_date", Kind::Date),
+            req("status", Kind::Word(|s| FollowupStatus::parse(s).map(drop))),
+        ],
+        key: &["meeting_id", "followup_id"],
+        refs: &[
+            MEETING,
+            r(&["owner_id"], "people", &["person_id"], "person"),
         ],
     },
 ];

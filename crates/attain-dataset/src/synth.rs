@@ -11,6 +11,7 @@ mod coaching;
 mod days;
 mod decisions;
 mod dice;
+mod meetings;
 mod money;
 mod names;
 mod org;
@@ -133,6 +134,7 @@ pub fn generate(dir: &Path, options: &Options, progress: &dyn Progress) -> io::R
     let contact_roles = accounts::write(&org, &book, &ctx)?;
     let pipe = pipeline::build(&org, &book, &ctx);
     pipeline::write(&org, &book, &pipe, &ctx)?;
+    meetings::write(&org, &ctx)?;
     money::write(&org, &book, &pipe, &ctx)?;
     let spiffs = plans::write(&org, &ctx)?;
     decisions::write(&book, &contact_roles, &ctx)?;

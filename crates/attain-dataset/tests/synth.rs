@@ -174,6 +174,14 @@ fn a_generated_company_keeps_the_rules_of_the_dataset() {
     let dir = generated(&options(60, 3_000, 3));
     check_rules(dir.path(), 3_000);
     assert!(!rows(dir.path(), "decision_step_contacts").is_empty());
+    for file in [
+        "meetings",
+        "meeting_items",
+        "meeting_attendance",
+        "meeting_followups",
+    ] {
+        assert!(!rows(dir.path(), file).is_empty(), "{file}");
+    }
     // Every rep has a territory plan for the year, most agreed by their manager, with the
     // sections of the template and key accounts they own.
     let people = rows(dir.path(), "people");

@@ -142,6 +142,27 @@ impl Outcome {
     }
 }
 
+vocabulary!(
+    /// A section of a sales meeting's agenda (docs/meetings.md).
+    MeetingSection { InformationGathering => "information_gathering", Training => "training", Recognition => "recognition", Other => "other" }
+);
+vocabulary!(
+    /// How often a team's meetings recur.
+    Cadence { Weekly => "weekly", Biweekly => "biweekly", Monthly => "monthly" }
+);
+vocabulary!(
+    /// Whether a meeting is still to be held (its figures can be refreshed) or was held.
+    MeetingStatus { Scheduled => "scheduled", Held => "held" }
+);
+vocabulary!(
+    /// A person's attendance at a meeting.
+    Attendance { Present => "present", Absent => "absent", Excused => "excused" }
+);
+vocabulary!(
+    /// Where a meeting's follow-up stands.
+    FollowupStatus { Open => "open", Done => "done", Dropped => "dropped" }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,6 +96,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_team.sql"),
         postgres: include_str!("../migrations/postgres/0014_team.sql"),
     },
+    Migration {
+        version: 15,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0015_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0015_meetings.sql"),
+    },
 ];
 
 /// Brings the database up to the newest schema.

@@ -15,6 +15,7 @@ pub mod coaching;
 pub mod crm;
 pub mod error;
 pub mod fmt;
+pub mod meetings;
 pub mod org_chart;
 pub mod pages;
 pub mod pdf;

@@ -375,6 +375,78 @@ fn cases() -> Vec<Case> {
             "/api/v1/inquiries",
             SIGNED_IN_API,
         ),
+        case("GET", "/meetings", "/meetings", SIGNED_IN_PAGE),
+        // The matrix's form names no team: 400 once signed in.
+        case(
+            "POST",
+            "/meetings",
+            "/meetings",
+            [303, 400, 400, 400, 400, 400],
+        ),
+        case(
+            "GET",
+            "/meetings/template",
+            "/meetings/template",
+            SALES_OPS_PAGE,
+        ),
+        // The matrix's form has no template row: sales ops gets the form back (400).
+        case(
+            "POST",
+            "/meetings/template",
+            "/meetings/template",
+            [303, 403, 403, 403, 403, 400],
+        ),
+        // No such meeting: 404 for every page and form of a meeting.
+        case(
+            "GET",
+            "/meetings/{meeting_id}",
+            "/meetings/none",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/meetings/{meeting_id}/refresh",
+            "/meetings/none/refresh",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/meetings/{meeting_id}/minutes",
+            "/meetings/none/minutes",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/meetings/{meeting_id}/next",
+            "/meetings/none/next",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/meetings/{meeting_id}/followups",
+            "/meetings/none/followups",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case(
+            "POST",
+            "/meetings/{meeting_id}/followups/{followup_id}",
+            "/meetings/none/followups/f1",
+            [303, 404, 404, 404, 404, 404],
+        ),
+        case("GET", "/api/v1/meetings", "/api/v1/meetings", SIGNED_IN_API),
+        case(
+            "GET",
+            "/api/v1/meetings/{meeting_id}",
+            "/api/v1/meetings/none",
+            [401, 404, 404, 404, 404, 404],
+        ),
+        // A form body is no JSON object: 400.
+        case(
+            "POST",
+            "/api/v1/meetings",
+            "/api/v1/meetings",
+            [401, 400, 400, 400, 400, 400],
+        ),
         case(
             "GET",
             "/api/v1/territories/{territory_id}/results",

@@ -39,6 +39,20 @@ pub fn check_row(
             "manager_id",
             "is the person's own id; nobody reports to themself",
         )),
+        "meeting_items" => {
+            // An information-gathering item is one person's report.
+            let section = cell(spec, row, "section");
+            if section == &Value::Text("information_gathering".into())
+                && cell(spec, row, "person_id").is_null()
+            {
+                problems.push((
+                    "person_id",
+                    "is required in the information_gathering section: the item is one \
+                     person's report"
+                        .into(),
+                ));
+            }
+        }
         "contacts" => problems.extend(not_itself(
             "contact_id",
             "reports_to_id",

@@ -68,6 +68,14 @@ impl Days {
         self.year
     }
 
+    /// Returns the weekday of a day, 0 for Monday to 6 for Sunday.
+    pub fn weekday(&self, day: i32) -> i32 {
+        // 2001-01-01 was a Monday.
+        let first = Date::from_ymd_opt(self.year, 1, 1).unwrap_or_default();
+        let monday = Date::from_ymd_opt(2001, 1, 1).unwrap_or_default();
+        ((first - monday).num_days() as i32 + day).rem_euclid(7)
+    }
+
     /// Returns the number of days of the year (365 or 366).
     pub fn year_len(&self) -> i32 {
         self.month_starts[12]

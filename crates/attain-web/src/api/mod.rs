@@ -5,6 +5,7 @@
 pub mod account_map;
 pub mod coaching;
 pub mod crm;
+pub mod meetings;
 pub mod openapi;
 pub mod records;
 pub mod scorecards;

@@ -327,6 +327,35 @@ fn detail(path: &str) -> (Vec<J>, Vec<(&'static str, J)>) {
                 ("404", error("Missing, or not visible")),
             ],
         ),
+        "/api/v1/meetings" => (
+            vec![],
+            vec![
+                (
+                    "200",
+                    json!({"description": "The caller's teams' meetings (GET)"}),
+                ),
+                (
+                    "201",
+                    json!({"description": "The meeting created with its pre-filled agenda (POST)"}),
+                ),
+                (
+                    "400",
+                    error("A field that does not parse, or the team already meets that day"),
+                ),
+                ("403", error("Not the caller's team to run")),
+                ("404", error("The team's manager is missing or not visible")),
+            ],
+        ),
+        "/api/v1/meetings/{meeting_id}" => (
+            vec![path_param("meeting_id", "string", "A meeting's id")],
+            vec![
+                (
+                    "200",
+                    json!({"description": "A meeting with its agenda, attendance and follow-ups"}),
+                ),
+                ("404", error("Missing, or not visible to the caller")),
+            ],
+        ),
         _ => (vec![], vec![("200", json!({"description": "OK"}))]),
     }
 }

@@ -12,6 +12,7 @@ pub mod crm;
 pub mod home;
 pub mod jobs;
 pub mod leaderboards;
+pub mod meetings;
 pub mod moves;
 pub mod objectives;
 pub mod pay;
