@@ -244,7 +244,10 @@ fn the_team_read_on_two_connections_computes_the_same_figures_as_one_connection(
             let r2 = two.iter().find(|c| c.member.id == "r2").unwrap();
             if kind == PeriodKind::Month {
                 assert_eq!(r1.snapshot.current.activities, 3, "{kind:?}");
-                assert_eq!(r2.snapshot.current.won_count, 1, "{kind:?}: read on the other half");
+                assert_eq!(
+                    r2.snapshot.current.won_count, 1,
+                    "{kind:?}: read on the other half"
+                );
             }
         }
     }
