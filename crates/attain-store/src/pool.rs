@@ -112,6 +112,15 @@ impl Store {
             Pool::Postgres(p) => Conn::Postgres(Box::new(p.get()?)),
         })
     }
+
+    /// Takes an idle connection from the pool without waiting, or returns `None`: for work that
+    /// can also be done on the connection already held.
+    pub fn try_conn(&self) -> Option<Conn> {
+        match &self.pool {
+            Pool::Sqlite(p) => p.try_get().map(Conn::Sqlite),
+            Pool::Postgres(p) => p.try_get().map(|c| Conn::Postgres(Box::new(c))),
+        }
+    }
 }
 
 /// Returns the URL with any password replaced by `***`.

@@ -14,7 +14,7 @@ use attain_domain::pipeline::{
 };
 use attain_domain::vocab::{ActivityType, Comparison, ForecastCategory, JobMetric, Outcome, Per};
 use attain_domain::{Date, Money, Ratio, parse_date};
-use attain_store::{Executor, Value};
+use attain_store::{Executor, Store, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// The `period` and `date` of a snapshot request.
@@ -112,6 +112,42 @@ pub fn load(
     p: Period,
     today: Date,
 ) -> Result<Loaded, Fail> {
+    load_with(ex, None, Ids::Kept, company, ids, p, today)
+}
+
+/// [`load`] for the team view, which counts activities and never lists them: activities are
+/// read without their ids (from the `(person_id, date, type)` index alone), and the records
+/// of half the people are read on a second connection of `store` at the same time when one is
+/// idle (a team's records are most of a snapshot's time).
+pub fn load_team(
+    ex: &mut impl Executor,
+    store: &Store,
+    company: &Company,
+    ids: &[String],
+    p: Period,
+    today: Date,
+) -> Result<Loaded, Fail> {
+    load_with(ex, Some(store), Ids::Dropped, company, ids, p, today)
+}
+
+/// Whether activities are read with their ids.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ids {
+    /// With them, for pages that list activities.
+    Kept,
+    /// Without (each activity's `id` is empty), for figures only.
+    Dropped,
+}
+
+fn load_with(
+    ex: &mut impl Executor,
+    store: Option<&Store>,
+    activity_ids: Ids,
+    company: &Company,
+    ids: &[String],
+    p: Period,
+    today: Date,
+) -> Result<Loaded, Fail> {
     let cal = company.calendar;
     let stages = load_stages(ex)?;
     let prev = p.previous(&cal);
@@ -130,112 +166,23 @@ pub fn load(
         }
         people.push(Member { id, name: r.string(1)?, role: r.string(2)? });
     }
-    let mut books: HashMap<String, Book> =
-        ids.iter().map(|i| (i.clone(), Book::default())).collect();
-
-    // Opportunities that matter to the two periods: those closing (or closed) since the
-    // previous period began, through `opportunities (owner_id, close_date)`, and those still
-    // open with an earlier close date (overdue), through `opportunities (owner_id, stage)`.
-    let open: Vec<String> = stages.open().map(|s| s.name.clone()).collect();
-    let mut closing = args.clone();
-    closing.push(from.into());
-    let f = closing.len();
-    let mut overdue = closing.clone();
-    let open_list = marks(&mut overdue, &open);
-    let mut index: HashMap<String, (String, usize)> = HashMap::new();
-    for (window, oargs) in [
-        (
-            format!("owner_id IN ({list}) AND close_date >= ${f}"),
-            closing,
-        ),
-        (
-            format!("owner_id IN ({list}) AND stage IN ({open_list}) AND close_date < ${f}"),
-            overdue,
-        ),
-    ] {
-        ex.for_each_row(
-            &format!(
-                "SELECT opportunity_id, owner_id, name, stage, amount, created_date, close_date,
-                        forecast_category
-                 FROM opportunities WHERE {window}"
-            ),
-            &oargs,
-            |r| -> Result<(), Fail> {
-                let owner = r.text(1)?;
-                let Some(b) = books.get_mut(owner) else {
-                    return Ok(());
-                };
-                let stage = r.text(3)?.to_owned();
-                let forecast = r
-                    .opt_text(7)?
-                    .and_then(|c| ForecastCategory::parse(c).ok())
-                    .unwrap_or_else(|| stages.outcome(&stage).default_forecast_category());
-                let id = r.text(0)?.to_owned();
-                index.insert(id.clone(), (owner.to_owned(), b.opportunities.len()));
-                b.opportunities.push(Opportunity {
-                    id,
-                    name: r.text(2)?.to_owned(),
-                    stage,
-                    amount: Money::from_cents(r.int(4)?),
-                    created: r.date(5)?,
-                    close: r.date(6)?,
-                    forecast,
-                    history: Vec::new(),
-                });
-                Ok(())
-            },
-        )?;
-    }
-    // Their stage history by key, a thousand opportunities a statement: with a join, or with
-    // 8,000 keys in one list, PostgreSQL's planner reads the whole history table.
-    let opp_ids: Vec<String> = index.keys().cloned().collect();
-    for chunk in opp_ids.chunks(1000) {
-        let mut hargs = Vec::with_capacity(chunk.len());
-        let hlist = marks(&mut hargs, chunk);
-        ex.for_each_row(
-            &format!(
-                "SELECT opportunity_id, stage, entered_date FROM stage_history
-                 WHERE opportunity_id IN ({hlist})"
-            ),
-            &hargs,
-            |r| -> Result<(), Fail> {
-                if let Some((owner, i)) = index.get(r.text(0)?)
-                    && let Some(b) = books.get_mut(owner)
-                {
-                    b.opportunities[*i].history.push(StageEntry {
-                        stage: r.text(1)?.to_owned(),
-                        entered: r.date(2)?,
-                    });
-                }
-                Ok(())
-            },
-        )?;
-    }
-    let mut aargs = args.clone();
-    aargs.push(from.into());
-    aargs.push(p.end.into());
-    let n = aargs.len();
-    ex.for_each_row(
-        &format!(
-            "SELECT person_id, activity_id, date, type FROM activities
-             WHERE person_id IN ({list}) AND date >= ${} AND date <= ${n}",
-            n - 1
-        ),
-        &aargs,
-        |r| -> Result<(), Fail> {
-            if let Some(b) = books.get_mut(r.text(0)?) {
-                b.activities.push(Activity {
-                    id: r.text(1)?.to_owned(),
-                    date: r.date(2)?,
-                    kind: ActivityType::parse(r.text(3)?).unwrap_or(ActivityType::Other),
-                });
-            }
-            Ok(())
-        },
-    )?;
-    for b in books.values_mut() {
-        b.sort_histories(&stages);
-    }
+    let second = store.filter(|_| ids.len() >= 2).and_then(Store::try_conn);
+    let books = match second {
+        Some(mut other) => {
+            let (mine, theirs) = ids.split_at(ids.len() / 2);
+            std::thread::scope(|s| {
+                let half =
+                    s.spawn(|| load_books(&mut other, &stages, theirs, from, p.end, activity_ids));
+                let mut books = load_books(ex, &stages, mine, from, p.end, activity_ids)?;
+                let rest = half.join().map_err(|_| {
+                    Fail::Internal("reading half the team's records failed".into())
+                })??;
+                books.extend(rest);
+                Ok::<_, Fail>(books)
+            })?
+        }
+        None => load_books(ex, &stages, ids, from, p.end, activity_ids)?,
+    };
 
     // Objectives and credited bookings of the fiscal years involved.
     let as_of = p.as_of(today);
@@ -378,37 +325,176 @@ pub struct Computed {
 
 impl Loaded {
     /// Computes every person's snapshot; outliers are marked against these people's median.
+    /// Half the people are computed on a second thread.
     pub fn compute(&self) -> Vec<Computed> {
         let empty = Book::default();
-        let snaps: Vec<(Member, Snapshot)> = self
-            .people
+        let one = |m: &Member| {
+            let inputs = self.inputs.get(&m.id)?;
+            let book = self.books.get(&m.id).unwrap_or(&empty);
+            let objective = self
+                .monthly
+                .get(&m.id)
+                .map(|o| period_objective(o, &self.period))
+                .unwrap_or_default();
+            Some((
+                m.clone(),
+                Snapshot::compute(book, &self.stages, inputs),
+                forecast(book, &self.stages, &self.period, self.today),
+                objective,
+            ))
+        };
+        let (mine, theirs) = self.people.split_at(self.people.len() / 2);
+        let snaps: Vec<_> = std::thread::scope(|s| {
+            let half = s.spawn(|| theirs.iter().filter_map(one).collect::<Vec<_>>());
+            let mut snaps: Vec<_> = mine.iter().filter_map(one).collect();
+            match half.join() {
+                Ok(rest) => snaps.extend(rest),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+            snaps
+        });
+        let mut counts: Vec<i64> = snaps
             .iter()
-            .filter_map(|m| {
-                let inputs = self.inputs.get(&m.id)?;
-                let book = self.books.get(&m.id).unwrap_or(&empty);
-                Some((m.clone(), Snapshot::compute(book, &self.stages, inputs)))
-            })
+            .map(|(_, s, _, _)| s.current.activities)
             .collect();
-        let mut counts: Vec<i64> = snaps.iter().map(|(_, s)| s.current.activities).collect();
         let med = median(&mut counts);
         let rules = OutlierRules::default();
         snaps
             .into_iter()
-            .map(|(member, snapshot)| {
-                let book = self.books.get(&member.id).unwrap_or(&empty);
-                let objective = self
-                    .monthly
-                    .get(&member.id)
-                    .map(|m| period_objective(m, &self.period))
-                    .unwrap_or_default();
-                Computed {
-                    outliers: Outliers::of(&snapshot, med, &rules),
-                    forecast: forecast(book, &self.stages, &self.period, self.today),
-                    objective,
-                    member,
-                    snapshot,
-                }
+            .map(|(member, snapshot, forecast, objective)| Computed {
+                outliers: Outliers::of(&snapshot, med, &rules),
+                forecast,
+                objective,
+                member,
+                snapshot,
             })
             .collect()
     }
+}
+
+/// Reads the opportunities, their stage history and the activities of `ids` that matter to the
+/// periods from `from` to `end`, each person's book sorted.
+fn load_books(
+    ex: &mut impl Executor,
+    stages: &Stages,
+    ids: &[String],
+    from: Date,
+    end: Date,
+    activity_ids: Ids,
+) -> Result<HashMap<String, Book>, Fail> {
+    let mut args = Vec::new();
+    let list = marks(&mut args, ids);
+    let mut books: HashMap<String, Book> =
+        ids.iter().map(|i| (i.clone(), Book::default())).collect();
+
+    // Opportunities that matter to the two periods: those closing (or closed) since the
+    // previous period began, through `opportunities (owner_id, close_date)`, and those still
+    // open with an earlier close date (overdue), through `opportunities (owner_id, stage)`.
+    let open: Vec<String> = stages.open().map(|s| s.name.clone()).collect();
+    let mut closing = args.clone();
+    closing.push(from.into());
+    let f = closing.len();
+    let mut overdue = closing.clone();
+    let open_list = marks(&mut overdue, &open);
+    let mut index: HashMap<String, (String, usize)> = HashMap::new();
+    for (window, oargs) in [
+        (
+            format!("owner_id IN ({list}) AND close_date >= ${f}"),
+            closing,
+        ),
+        (
+            format!("owner_id IN ({list}) AND stage IN ({open_list}) AND close_date < ${f}"),
+            overdue,
+        ),
+    ] {
+        ex.for_each_row(
+            &format!(
+                "SELECT opportunity_id, owner_id, name, stage, amount, created_date, close_date,
+                        forecast_category
+                 FROM opportunities WHERE {window}"
+            ),
+            &oargs,
+            |r| -> Result<(), Fail> {
+                let owner = r.text(1)?;
+                let Some(b) = books.get_mut(owner) else {
+                    return Ok(());
+                };
+                let stage = r.text(3)?.to_owned();
+                let forecast = r
+                    .opt_text(7)?
+                    .and_then(|c| ForecastCategory::parse(c).ok())
+                    .unwrap_or_else(|| stages.outcome(&stage).default_forecast_category());
+                let id = r.text(0)?.to_owned();
+                index.insert(id.clone(), (owner.to_owned(), b.opportunities.len()));
+                b.opportunities.push(Opportunity {
+                    id,
+                    name: r.text(2)?.to_owned(),
+                    stage,
+                    amount: Money::from_cents(r.int(4)?),
+                    created: r.date(5)?,
+                    close: r.date(6)?,
+                    forecast,
+                    history: Vec::new(),
+                });
+                Ok(())
+            },
+        )?;
+    }
+    // Their stage history by key, a thousand opportunities a statement: with a join, or with
+    // 8,000 keys in one list, PostgreSQL's planner reads the whole history table.
+    // In key order, so that each batch reads one part of the key's index.
+    let mut opp_ids: Vec<String> = index.keys().cloned().collect();
+    opp_ids.sort_unstable();
+    for chunk in opp_ids.chunks(1000) {
+        let mut hargs = Vec::with_capacity(chunk.len());
+        let hlist = marks(&mut hargs, chunk);
+        ex.for_each_row(
+            &format!(
+                "SELECT opportunity_id, stage, entered_date FROM stage_history
+                 WHERE opportunity_id IN ({hlist})"
+            ),
+            &hargs,
+            |r| -> Result<(), Fail> {
+                if let Some((owner, i)) = index.get(r.text(0)?)
+                    && let Some(b) = books.get_mut(owner)
+                {
+                    b.opportunities[*i].history.push(StageEntry {
+                        stage: r.text(1)?.to_owned(),
+                        entered: r.date(2)?,
+                    });
+                }
+                Ok(())
+            },
+        )?;
+    }
+    let mut aargs = args.clone();
+    aargs.push(from.into());
+    aargs.push(end.into());
+    let n = aargs.len();
+    let id_column = match activity_ids {
+        Ids::Kept => "activity_id",
+        Ids::Dropped => "''",
+    };
+    ex.for_each_row(
+        &format!(
+            "SELECT person_id, {id_column}, date, type FROM activities
+             WHERE person_id IN ({list}) AND date >= ${} AND date <= ${n}",
+            n - 1
+        ),
+        &aargs,
+        |r| -> Result<(), Fail> {
+            if let Some(b) = books.get_mut(r.text(0)?) {
+                b.activities.push(Activity {
+                    id: r.text(1)?.to_owned(),
+                    date: r.date(2)?,
+                    kind: ActivityType::parse(r.text(3)?).unwrap_or(ActivityType::Other),
+                });
+            }
+            Ok(())
+        },
+    )?;
+    for b in books.values_mut() {
+        b.sort_histories(stages);
+    }
+    Ok(books)
 }

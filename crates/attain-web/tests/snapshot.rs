@@ -212,3 +212,43 @@ fn the_api_gives_the_same_figures_with_amounts_as_strings() {
         });
     }
 }
+
+#[test]
+fn the_team_read_on_two_connections_computes_the_same_figures_as_one_connection() {
+    use attain_domain::parse_date;
+    use attain_domain::pipeline::{Period, PeriodKind};
+    use attain_web::pages::Company;
+    use attain_web::snapshot::{load, load_team};
+    for app in with_pipeline() {
+        let store = &app.db.store;
+        let mut conn = store.conn().unwrap();
+        let company = Company::load(&mut conn).unwrap();
+        let ids: Vec<String> = ["r1", "r2", "r4"].iter().map(|s| s.to_string()).collect();
+        let today = parse_date("2026-03-10").unwrap();
+        for kind in [PeriodKind::Week, PeriodKind::Month, PeriodKind::Quarter] {
+            let p = Period::containing(kind, today, &company.calendar);
+            let one = load(&mut conn, &company, &ids, p, today).unwrap().compute();
+            let two = load_team(&mut conn, store, &company, &ids, p, today)
+                .unwrap()
+                .compute();
+            assert_eq!(one.len(), 3);
+            assert_eq!(one.len(), two.len());
+            for (a, b) in one.iter().zip(&two) {
+                assert_eq!(a.member.id, b.member.id);
+                assert_eq!(a.snapshot, b.snapshot, "{} {kind:?}", a.member.id);
+                assert_eq!(a.outliers, b.outliers);
+                assert_eq!(a.forecast, b.forecast);
+                assert_eq!(a.objective, b.objective);
+            }
+            let r1 = two.iter().find(|c| c.member.id == "r1").unwrap();
+            let r2 = two.iter().find(|c| c.member.id == "r2").unwrap();
+            if kind == PeriodKind::Month {
+                assert_eq!(r1.snapshot.current.activities, 3, "{kind:?}");
+                assert_eq!(
+                    r2.snapshot.current.won_count, 1,
+                    "{kind:?}: read on the other half"
+                );
+            }
+        }
+    }
+}

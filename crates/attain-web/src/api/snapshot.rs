@@ -138,7 +138,7 @@ pub async fn get_team_snapshot(
                 period: q.period.clone(),
                 date: q.date.clone(),
             };
-            let mut t = team(&mut conn, &viewer, &company, &q.manager, &pq)?;
+            let mut t = team(&mut conn, store, &viewer, &company, &q.manager, &pq)?;
             sort(&mut t.people, &company, &q.sort, q.dir != "asc");
             let f = &t.forecast;
             Ok(json!({

@@ -7,13 +7,13 @@ use crate::error::{Fail, PageResult};
 use crate::pages::pay::close::download;
 use crate::pages::{Chrome, Company, render};
 use crate::sheet::{Cell, Sheet};
-use crate::snapshot::{Computed, PeriodQuery, load};
+use crate::snapshot::{Computed, PeriodQuery, load_team};
 use crate::{AppState, Viewer};
 use askama::Template;
 use attain_domain::Money;
 use attain_domain::pipeline::Period;
 use attain_domain::pipeline::snapshot::Forecast;
-use attain_store::{Executor, Value};
+use attain_store::{Executor, Store, Value};
 use axum::extract::{Query, State};
 
 /// The query of the team snapshot.
@@ -167,6 +167,7 @@ pub struct Team {
 /// Computes a team's snapshot for the viewer (404 when the manager is not theirs to see).
 pub fn team(
     ex: &mut impl Executor,
+    store: &Store,
     viewer: &Viewer,
     company: &Company,
     manager: &str,
@@ -182,7 +183,7 @@ pub fn team(
         .map(|r| r.string(0))
         .transpose()?
         .unwrap_or_default();
-    let people = load(ex, company, &ids, p, today())?.compute();
+    let people = load_team(ex, store, company, &ids, p, today())?.compute();
     let mut forecast = Forecast::default();
     let mut objective = Money::ZERO;
     for c in &people {
@@ -232,7 +233,7 @@ pub async fn show_team(
                 period: q.period.clone(),
                 date: q.date.clone(),
             };
-            let mut t = team(&mut conn, &viewer, &company, &q.manager, &pq)?;
+            let mut t = team(&mut conn, store, &viewer, &company, &q.manager, &pq)?;
             let desc = q.dir != "asc";
             sort(&mut t.people, &company, &q.sort, desc);
             let picks = picks(&mut conn, &viewer, &t.manager)?;
@@ -420,7 +421,7 @@ pub async fn export_team_csv(
                 period: q.period.clone(),
                 date: q.date.clone(),
             };
-            let mut t = team(&mut conn, &viewer, &company, &q.manager, &pq)?;
+            let mut t = team(&mut conn, store, &viewer, &company, &q.manager, &pq)?;
             sort(&mut t.people, &company, &q.sort, q.dir != "asc");
             let ratio = |r: Option<attain_domain::Ratio>| Cell::Ratio(r);
             let rows = t
